@@ -1,0 +1,38 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Jobs;
+
+namespace PerfKit.Bench;
+
+/// <summary>The configuration every PerfKit run starts from.</summary>
+public static class BenchConfig
+{
+    /// <summary>
+    /// Default config (GitHub-markdown, CSV and HTML exporters) plus the JSON exporter. Unless the command line names a job, one job
+    /// sized for a shared 2-core machine: 1 launch, 3 warm-up and 10 measured iterations of about 250 ms.
+    /// </summary>
+    /// <param name="artifactsPath">Where BenchmarkDotNet writes results, or null to leave it to the command line.</param>
+    /// <param name="addDefaultJob">False when the command line names its own job.</param>
+    public static IConfig Create(string? artifactsPath, bool addDefaultJob)
+    {
+        ManualConfig config = ManualConfig.Create(DefaultConfig.Instance)
+            .AddExporter(JsonExporter.Full) // the default config already exports GitHub markdown, CSV and HTML
+            .WithOptions(ConfigOptions.DisableLogFile);
+        if (artifactsPath is not null)
+        {
+            config = config.WithArtifactsPath(artifactsPath);
+        }
+
+        if (addDefaultJob)
+        {
+            config = config.AddJob(Job.Default
+                .WithLaunchCount(1)
+                .WithWarmupCount(3)
+                .WithIterationCount(10)
+                .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250))
+                .WithId("PerfKit"));
+        }
+
+        return config;
+    }
+}

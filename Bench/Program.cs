@@ -1,0 +1,76 @@
+using BenchmarkDotNet.Running;
+using PerfKit.Bench;
+using PerfKit.Bench.Infrastructure;
+
+// PerfKit.Bench [suite ...] [BenchmarkDotNet arguments]
+//   no arguments     every suite, non-interactively, results in perf-results/runs/<date-time>/
+//   --list           the suites and what they measure
+//   suite names      only those suites (see --list)
+//   anything else    passed to BenchmarkDotNet (--filter, --job, --profiler, --artifacts, ...)
+var suites = new List<Suite>();
+var passThrough = new List<string>();
+foreach (string arg in args)
+{
+    if (arg is "--list")
+    {
+        Console.WriteLine("Suites (run one with: dotnet run -c Release --project Bench -- <suite>):");
+        foreach (Suite suite in Suites.All)
+        {
+            Console.WriteLine($"  {suite.Name,-10} {suite.Description}");
+            foreach (Type type in suite.Types)
+            {
+                Console.WriteLine($"             {type.Name}");
+            }
+        }
+
+        return 0;
+    }
+
+    if (!arg.StartsWith('-') && passThrough.Count == 0)
+    {
+        Suite? suite = Suites.Find(arg);
+        if (suite is null)
+        {
+            Console.Error.WriteLine($"error: unknown suite '{arg}'. Known suites: {string.Join(", ", Suites.All.Select(s => s.Name))} (see --list).");
+            return 2;
+        }
+
+        suites.Add(suite);
+        continue;
+    }
+
+    passThrough.Add(arg);
+}
+
+if (suites.Count == 0)
+{
+    suites.AddRange(Suites.All);
+}
+
+// Never show BenchmarkDotNet's interactive menu: without a filter, run everything selected.
+if (!passThrough.Any(a => a is "--filter" or "-f"))
+{
+    passThrough.AddRange(["--filter", "*"]);
+}
+
+bool namesArtifacts = passThrough.Contains("--artifacts");
+bool namesJob = passThrough.Any(a => a is "--job" or "-j" or "--runtimes" or "-r");
+string? artifacts = namesArtifacts
+    ? null
+    : Path.Combine(RepositoryPaths.PerfResults, "runs", DateTime.UtcNow.ToString("yyyy-MM-dd_HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+
+var switcher = BenchmarkSwitcher.FromTypes(suites.SelectMany(s => s.Types).ToArray());
+var summaries = switcher.Run(passThrough.ToArray(), BenchConfig.Create(artifacts, addDefaultJob: !namesJob)).ToList();
+if (summaries.Count == 0)
+{
+    Console.Error.WriteLine("error: no benchmark matched the filter (see --list).");
+    return 2;
+}
+
+bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
+if (artifacts is not null)
+{
+    Console.WriteLine($"Results: {Path.Combine(artifacts, "results")}");
+}
+
+return failed ? 1 : 0;

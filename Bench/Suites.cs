@@ -1,0 +1,24 @@
+using PerfKit.Bench.Cookies;
+
+namespace PerfKit.Bench;
+
+/// <summary>A named group of benchmark classes that can be run on its own.</summary>
+/// <param name="Name">The name given on the command line.</param>
+/// <param name="Description">One line saying what it measures.</param>
+/// <param name="Types">The benchmark classes.</param>
+public sealed record Suite(string Name, string Description, IReadOnlyList<Type> Types);
+
+/// <summary>Every suite the kit ships, in the order the default run takes them.</summary>
+public static class Suites
+{
+    /// <summary>All suites.</summary>
+    public static IReadOnlyList<Suite> All { get; } =
+    [
+        new("cookies", "Cookie generators: single-thread cost, and throughput at 1, 2 and 4 threads",
+            [typeof(CookieCostBenchmarks), typeof(CookieThroughputBenchmarks)]),
+    ];
+
+    /// <summary>Finds a suite by name (case-insensitive).</summary>
+    public static Suite? Find(string name) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+}

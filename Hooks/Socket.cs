@@ -1,0 +1,33 @@
+using PerfKit.Cookies;
+
+namespace PerfKit.Hooks;
+
+/// <summary>
+/// A socket as the cgroup hooks see it (the kernel's <c>struct sock</c>): its namespace, its protocol and its
+/// cookie. Create one with <see cref="NetNamespace.CreateSocket"/>.
+/// </summary>
+public sealed class Socket
+{
+    private CookieCell _cookie; // mutable struct: used in place, never copied
+
+    internal Socket(NetNamespace ns, SocketProtocol protocol)
+    {
+        Namespace = ns;
+        Protocol = protocol;
+    }
+
+    /// <summary>The namespace the socket was created in.</summary>
+    public NetNamespace Namespace { get; }
+
+    /// <summary>The transport protocol.</summary>
+    public SocketProtocol Protocol { get; }
+
+    /// <summary>
+    /// The socket cookie, assigned on first request from the host's socket generator (global across namespaces):
+    /// unique, never 0, never reused.
+    /// </summary>
+    public ulong Cookie => _cookie.GetOrAssign(Namespace.Host.SocketCookies);
+
+    /// <summary>Whether the cookie has been assigned yet.</summary>
+    public bool HasCookie => _cookie.IsAssigned;
+}
