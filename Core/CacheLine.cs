@@ -13,9 +13,12 @@ public static class CacheLine
     public const int Size = 128;
 }
 
-/// <summary>One <see cref="CacheLine.Size"/>-byte block of padding.</summary>
+/// <summary>
+/// One <see cref="CacheLine.Size"/>-byte block of padding: a field of this type keeps the fields around it on
+/// different cache lines from each other.
+/// </summary>
 [InlineArray(CacheLine.Size / sizeof(long))]
-internal struct CacheLinePadding
+public struct CacheLinePadding
 {
     private long _element;
 }

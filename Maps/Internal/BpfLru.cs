@@ -1,0 +1,720 @@
+using System.Diagnostics;
+
+namespace PerfKit.Maps.Internal;
+
+/// <summary>
+/// The kernel's BPF LRU (kernel/bpf/bpf_lru_list.c): a second-chance active/inactive approximation of LRU over
+/// preallocated nodes, in two flavors. Functions are named after the kernel's and after the list move they make.
+/// </summary>
+/// <remarks>
+/// <para><b>Locks and their order.</b> Common flavor: each CPU's <see cref="LocalList.Lock"/> guards its local free
+/// and pending lists; the global <see cref="LruList.Lock"/> guards active, inactive, free, the counts and the
+/// rotation cursor. A local lock may be held while taking the global lock (refill), never the reverse, and never
+/// two local locks at once (a steal takes one victim's lock at a time, with its own released). Per-CPU flavor:
+/// one lock per CPU list, never two at once. The eviction callback takes a bucket lock inside any of these; no
+/// LRU lock is ever taken with a bucket lock held.</para>
+/// <para><b>The reference bit</b> is a racy byte: lookups set it without a lock (only when clear), and every list
+/// move clears it.</para>
+/// </remarks>
+internal sealed class BpfLru<TKey, TValue>
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    /// <summary>LOCAL_FREE_TARGET: the classic refill batch, and the upper clamp of the adaptive one.</summary>
+    public const int LocalFreeTarget = 128;
+
+    /// <summary>LOCAL_NR_SCANS: nodes visited per rotation or shrink pass, common flavor.</summary>
+    public const int LocalNrScans = LocalFreeTarget;
+
+    /// <summary>PERCPU_FREE_TARGET: nodes a per-CPU shrink tries to free.</summary>
+    public const int PercpuFreeTarget = 4;
+
+    /// <summary>PERCPU_NR_SCANS.</summary>
+    public const int PercpuNrScans = PercpuFreeTarget;
+
+    private readonly Node<TKey, TValue>[] _nodes;
+    private readonly HashTable<TKey, TValue> _table;
+    private readonly bool _percpu;
+    private readonly bool _stealBeforeShrink;
+    private readonly int _cpus;
+    private readonly int _nrScans;
+    private readonly LruList _global = null!;          // common flavor
+    private readonly LocalList[] _locals = [];         // common flavor, one per CPU
+    private readonly LruList[] _percpuLists = [];      // per-CPU flavor, one per CPU
+    private PaddedCounter _refills;
+    private PaddedCounter _evictions;
+    private PaddedCounter _forceShrinks;
+    private PaddedCounter _steals;
+
+    public BpfLru(HashTable<TKey, TValue> table, LruFlavor flavor, int possibleCpus, int targetFree, bool stealBeforeShrink)
+    {
+        _table = table;
+        _nodes = table.Nodes;
+        _percpu = flavor == LruFlavor.PerCpu;
+        _stealBeforeShrink = stealBeforeShrink && !_percpu;
+        _cpus = possibleCpus;
+        TargetFree = targetFree;
+        int sentinel = table.Capacity;
+        if (_percpu)
+        {
+            _nrScans = PercpuNrScans;
+            _percpuLists = new LruList[possibleCpus];
+            for (int cpu = 0; cpu < possibleCpus; cpu++)
+            {
+                _percpuLists[cpu] = InitList(new LruList(sentinel + (3 * cpu)));
+            }
+
+            PercpuPopulate();
+        }
+        else
+        {
+            _nrScans = LocalNrScans;
+            _global = InitList(new LruList(sentinel));
+            _locals = new LocalList[possibleCpus];
+            for (int cpu = 0; cpu < possibleCpus; cpu++)
+            {
+                var loc = new LocalList(sentinel + 3 + (2 * cpu), cpu);
+                InitHead(loc.FreeHead, LruListType.LocalFree);
+                InitHead(loc.PendingHead, LruListType.LocalPending);
+                _locals[cpu] = loc;
+            }
+
+            CommonPopulate();
+        }
+    }
+
+    /// <summary>Sentinel nodes the lists need after the element nodes.</summary>
+    public static int SentinelCount(LruFlavor flavor, int possibleCpus) =>
+        flavor == LruFlavor.PerCpu ? 3 * possibleCpus : 3 + (2 * possibleCpus);
+
+    /// <summary>Nodes a common-flavor refill moves to a CPU's local free list (the kernel's target_free).</summary>
+    public int TargetFree { get; }
+
+    public long Refills => Volatile.Read(ref _refills.Value);
+
+    public long Evictions => Volatile.Read(ref _evictions.Value);
+
+    public long ForceShrinks => Volatile.Read(ref _forceShrinks.Value);
+
+    public long Steals => Volatile.Read(ref _steals.Value);
+
+    /// <summary>bpf_lru_pop_free: a free node for the current CPU, evicting or stealing if needed; -1 if none.</summary>
+    public int PopFree() => _percpu ? PercpuPopFree() : CommonPopFree();
+
+    /// <summary>bpf_lru_push_free: returns a node that is no longer linked in the hash table.</summary>
+    public void PushFree(int n)
+    {
+        if (_percpu)
+        {
+            LruList l = _percpuLists[_nodes[n].Cpu];
+            lock (l.Lock)
+            {
+                NodeMove(l, n, LruListType.Free);
+            }
+
+            return;
+        }
+
+        // Read once without the lock; re-checked under the owner's lock, because a flush can move the node
+        // from pending to the global list in between ("bpf_lru_list: Read double-checked variable once").
+        byte type = Volatile.Read(ref _nodes[n].Type);
+        Debug.Assert(type is not (LruListType.Free or LruListType.LocalFree), "pushing a node that is already free");
+        if (type == LruListType.LocalPending)
+        {
+            LocalList loc = _locals[_nodes[n].Cpu];
+            lock (loc.Lock)
+            {
+                if (_nodes[n].Type == LruListType.LocalPending)
+                {
+                    _nodes[n].Type = LruListType.LocalFree;
+                    _nodes[n].Ref = 0;
+                    ListMove(n, loc.FreeHead);
+                    return;
+                }
+            }
+        }
+
+        lock (_global.Lock)
+        {
+            NodeMove(_global, n, LruListType.Free);
+        }
+    }
+
+    // ---- common flavor -------------------------------------------------------------------------------------
+
+    private void CommonPopulate()
+    {
+        // Every node onto the global free list in index order, each at the head (list_add).
+        for (int n = 0; n < _table.Capacity; n++)
+        {
+            _nodes[n].Type = LruListType.Free;
+            _nodes[n].Ref = 0;
+            ListAdd(n, _global.FreeHead);
+        }
+    }
+
+    private int CommonPopFree()
+    {
+        int cpu = PerfKit.Cpu.IndexFor(_cpus);
+        LocalList loc = _locals[cpu];
+        int n;
+        lock (loc.Lock)
+        {
+            n = LocalPopFree(loc);
+            if (n < 0)
+            {
+                PopFreeToLocal(loc, shrink: !_stealBeforeShrink);
+                n = LocalPopFree(loc);
+            }
+
+            if (n >= 0)
+            {
+                LocalAddPending(loc, cpu, n);
+                return n;
+            }
+        }
+
+        if (_stealBeforeShrink)
+        {
+            n = StealFromOtherLocalFreeLists(cpu);
+            lock (loc.Lock)
+            {
+                if (n < 0)
+                {
+                    PopFreeToLocal(loc, shrink: true); // nobody has a free node left: only now evict
+                    n = LocalPopFree(loc);
+                }
+
+                if (n >= 0)
+                {
+                    LocalAddPending(loc, cpu, n);
+                    return n;
+                }
+            }
+        }
+
+        return StealRoundRobin(loc, cpu);
+    }
+
+    // bpf_lru_list_pop_free_to_local: flush pending → rotate → take up to target_free free nodes → shrink the
+    // shortfall. Called with the local lock held; takes the global lock inside it.
+    private void PopFreeToLocal(LocalList loc, bool shrink)
+    {
+        lock (_global.Lock)
+        {
+            LocalListFlush(loc);
+            Rotate(_global);
+            int nfree = 0;
+            while (nfree < TargetFree && !IsEmpty(_global.FreeHead))
+            {
+                MoveToFree(_global, First(_global.FreeHead), loc.FreeHead, LruListType.LocalFree);
+                nfree++;
+            }
+
+            if (nfree < TargetFree && shrink)
+            {
+                Shrink(_global, TargetFree - nfree, loc.FreeHead, LruListType.LocalFree);
+            }
+        }
+
+        Interlocked.Increment(ref _refills.Value);
+    }
+
+    // The kernel's last resort: other CPUs' (and our own) local free lists, then their pending lists from the
+    // tail, round robin from next_steal; one victim lock at a time, with our own local lock released.
+    private int StealRoundRobin(LocalList loc, int cpu)
+    {
+        int first = loc.NextSteal;
+        int steal = first;
+        int n;
+        do
+        {
+            LocalList victim = _locals[steal];
+            lock (victim.Lock)
+            {
+                n = LocalPopFree(victim);
+                if (n < 0)
+                {
+                    n = LocalPopPending(victim);
+                }
+            }
+
+            steal = NextCpu(steal);
+        }
+        while (n < 0 && steal != first);
+
+        loc.NextSteal = steal; // racy by design, as in the kernel: only a starting point for the next steal
+        if (n >= 0)
+        {
+            Interlocked.Increment(ref _steals.Value);
+            lock (loc.Lock)
+            {
+                LocalAddPending(loc, cpu, n);
+            }
+        }
+
+        return n;
+    }
+
+    // Beyond the kernel (StealBeforeShrink): one free node from another CPU's local free list, never a pending one.
+    private int StealFromOtherLocalFreeLists(int cpu)
+    {
+        for (int steal = NextCpu(cpu); steal != cpu; steal = NextCpu(steal))
+        {
+            LocalList victim = _locals[steal];
+            lock (victim.Lock)
+            {
+                int n = LocalPopFree(victim);
+                if (n >= 0)
+                {
+                    Interlocked.Increment(ref _steals.Value);
+                    return n;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    // __local_list_flush: pending nodes, oldest first, into the global list: referenced to active, others to
+    // inactive; every move clears the reference bit.
+    private void LocalListFlush(LocalList loc)
+    {
+        for (int n = Last(loc.PendingHead); n != loc.PendingHead;)
+        {
+            int prev = _nodes[n].Prev;
+            NodeMoveIn(_global, n, _nodes[n].Ref != 0 ? LruListType.Active : LruListType.Inactive);
+            n = prev;
+        }
+    }
+
+    // __local_list_add_pending (the map writes the hash with the key, under the node's sequence counter).
+    private void LocalAddPending(LocalList loc, int cpu, int n)
+    {
+        _nodes[n].Cpu = (ushort)cpu;
+        _nodes[n].Type = LruListType.LocalPending;
+        _nodes[n].Ref = 0;
+        ListAdd(n, loc.PendingHead);
+    }
+
+    // __local_list_pop_free: the head of the local free list (LIFO).
+    private int LocalPopFree(LocalList loc)
+    {
+        if (IsEmpty(loc.FreeHead))
+        {
+            return -1;
+        }
+
+        int n = First(loc.FreeHead);
+        ListDel(n);
+        return n;
+    }
+
+    // __local_list_pop_pending: from the tail (oldest), first an unreferenced node whose delete from the hash
+    // table succeeds, then, forced, any such node.
+    private int LocalPopPending(LocalList loc)
+    {
+        for (int pass = 0; pass < 2; pass++)
+        {
+            bool force = pass == 1;
+            for (int n = Last(loc.PendingHead); n != loc.PendingHead; n = _nodes[n].Prev)
+            {
+                if ((_nodes[n].Ref == 0 || force) && _table.TryUnlinkNode(n))
+                {
+                    Interlocked.Increment(ref _evictions.Value);
+                    ListDel(n);
+                    return n;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    private int NextCpu(int cpu) => cpu + 1 == _cpus ? 0 : cpu + 1;
+
+    // ---- per-CPU flavor ------------------------------------------------------------------------------------
+
+    private void PercpuPopulate()
+    {
+        // CPU c owns nodes [c·share, (c+1)·share): nodes never move between CPUs.
+        int share = _table.Capacity / _cpus;
+        for (int n = 0; n < _table.Capacity; n++)
+        {
+            int cpu = n / share;
+            _nodes[n].Cpu = (ushort)cpu;
+            _nodes[n].Type = LruListType.Free;
+            _nodes[n].Ref = 0;
+            ListAdd(n, _percpuLists[cpu].FreeHead);
+        }
+    }
+
+    // bpf_percpu_lru_pop_free: rotate on every allocation; shrink PERCPU_FREE_TARGET when the free list is
+    // empty; the node goes straight to the head of inactive (no pending stage).
+    private int PercpuPopFree()
+    {
+        LruList l = _percpuLists[PerfKit.Cpu.IndexFor(_cpus)];
+        lock (l.Lock)
+        {
+            Rotate(l);
+            if (IsEmpty(l.FreeHead))
+            {
+                Shrink(l, PercpuFreeTarget, l.FreeHead, LruListType.Free);
+                Interlocked.Increment(ref _refills.Value);
+            }
+
+            if (IsEmpty(l.FreeHead))
+            {
+                return -1;
+            }
+
+            int n = First(l.FreeHead);
+            _nodes[n].Ref = 0;
+            NodeMove(l, n, LruListType.Inactive);
+            return n;
+        }
+    }
+
+    // ---- rotation and shrinking (both flavors; caller holds l.Lock) ----------------------------------------
+
+    // __bpf_lru_list_rotate: the active list only when inactive is low, the inactive list always.
+    private void Rotate(LruList l)
+    {
+        if (l.InactiveCount < l.ActiveCount)
+        {
+            RotateActive(l);
+        }
+
+        RotateInactive(l);
+    }
+
+    // __bpf_lru_list_rotate_active: from the tail, referenced nodes back to the head of active (second chance),
+    // others to the head of inactive; at most nr_scans nodes, stopping at the node that was first.
+    private void RotateActive(LruList l)
+    {
+        int first = First(l.ActiveHead);
+        int i = 0;
+        for (int n = Last(l.ActiveHead); n != l.ActiveHead;)
+        {
+            int prev = _nodes[n].Prev;
+            NodeMove(l, n, _nodes[n].Ref != 0 ? LruListType.Active : LruListType.Inactive);
+            if (++i == _nrScans || n == first)
+            {
+                break;
+            }
+
+            n = prev;
+        }
+    }
+
+    // __bpf_lru_list_rotate_inactive: from the cursor backwards, circularly (skipping the head, at most one lap
+    // and nr_scans nodes): referenced nodes to the head of active; unreferenced ones stay for the next shrink.
+    private void RotateInactive(LruList l)
+    {
+        int head = l.InactiveHead;
+        if (IsEmpty(head))
+        {
+            return;
+        }
+
+        int last = _nodes[l.NextInactiveRotation].Next;
+        if (last == head)
+        {
+            last = _nodes[last].Next;
+        }
+
+        int cur = l.NextInactiveRotation;
+        int next = head;
+        int i = 0;
+        while (i < _nrScans)
+        {
+            if (cur == head)
+            {
+                cur = _nodes[cur].Prev;
+                continue;
+            }
+
+            next = _nodes[cur].Prev;
+            if (_nodes[cur].Ref != 0)
+            {
+                NodeMove(l, cur, LruListType.Active);
+            }
+
+            if (cur == last)
+            {
+                break;
+            }
+
+            cur = next;
+            i++;
+        }
+
+        l.NextInactiveRotation = next;
+    }
+
+    // __bpf_lru_list_shrink: the inactive shrink; if it freed nothing, force-shrink exactly one node ignoring the
+    // reference bit (the tail of inactive, or of active when inactive is empty).
+    private int Shrink(LruList l, int target, int freeHead, byte freeType)
+    {
+        int freed = ShrinkInactive(l, target, freeHead, freeType);
+        if (freed > 0)
+        {
+            return freed;
+        }
+
+        int forceList = !IsEmpty(l.InactiveHead) ? l.InactiveHead : l.ActiveHead;
+        for (int n = Last(forceList); n != forceList; n = _nodes[n].Prev)
+        {
+            if (_table.TryUnlinkNode(n))
+            {
+                MoveToFree(l, n, freeHead, freeType);
+                Interlocked.Increment(ref _evictions.Value);
+                Interlocked.Increment(ref _forceShrinks.Value);
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+
+    // __bpf_lru_list_shrink_inactive: from the tail; referenced nodes to active, unreferenced ones deleted from the
+    // hash table and moved to the free list, until target are freed or nr_scans nodes were visited.
+    private int ShrinkInactive(LruList l, int target, int freeHead, byte freeType)
+    {
+        int freed = 0;
+        int i = 0;
+        for (int n = Last(l.InactiveHead); n != l.InactiveHead;)
+        {
+            int prev = _nodes[n].Prev;
+            if (_nodes[n].Ref != 0)
+            {
+                NodeMove(l, n, LruListType.Active);
+            }
+            else if (_table.TryUnlinkNode(n))
+            {
+                MoveToFree(l, n, freeHead, freeType);
+                if (++freed == target)
+                {
+                    break;
+                }
+            }
+
+            if (++i == _nrScans)
+            {
+                break;
+            }
+
+            n = prev;
+        }
+
+        if (freed > 0)
+        {
+            Interlocked.Add(ref _evictions.Value, freed);
+        }
+
+        return freed;
+    }
+
+    // ---- the three primitive moves (caller holds l.Lock) ----------------------------------------------------
+
+    // __bpf_lru_node_move: between or within active, inactive and free; always clears the reference bit and keeps
+    // the rotation cursor valid.
+    private void NodeMove(LruList l, int n, byte target)
+    {
+        ref Node<TKey, TValue> node = ref _nodes[n];
+        Debug.Assert(!LruListType.IsLocal(node.Type) && !LruListType.IsLocal(target));
+        if (node.Type != target)
+        {
+            CountDec(l, node.Type);
+            CountInc(l, target);
+            node.Type = target;
+        }
+
+        node.Ref = 0;
+        if (n == l.NextInactiveRotation)
+        {
+            l.NextInactiveRotation = node.Prev;
+        }
+
+        ListMove(n, l.HeadOf(target));
+    }
+
+    // __bpf_lru_node_move_in: from a local (pending) list into active or inactive; the cursor is not involved.
+    private void NodeMoveIn(LruList l, int n, byte target)
+    {
+        Debug.Assert(LruListType.IsLocal(_nodes[n].Type) && !LruListType.IsLocal(target));
+        CountInc(l, target);
+        _nodes[n].Type = target;
+        _nodes[n].Ref = 0;
+        ListMove(n, l.HeadOf(target));
+    }
+
+    // __bpf_lru_node_move_to_free: from active or inactive (or the global free list) onto a free list, global or
+    // local. Does not clear the reference bit; the pending and per-CPU pop paths do.
+    private void MoveToFree(LruList l, int n, int freeHead, byte freeType)
+    {
+        Debug.Assert(!LruListType.IsLocal(_nodes[n].Type));
+        if (n == l.NextInactiveRotation)
+        {
+            l.NextInactiveRotation = _nodes[n].Prev;
+        }
+
+        CountDec(l, _nodes[n].Type);
+        _nodes[n].Type = freeType;
+        ListMove(n, freeHead);
+    }
+
+    private static void CountInc(LruList l, byte type)
+    {
+        if (type == LruListType.Active)
+        {
+            l.ActiveCount++;
+        }
+        else if (type == LruListType.Inactive)
+        {
+            l.InactiveCount++;
+        }
+    }
+
+    private static void CountDec(LruList l, byte type)
+    {
+        if (type == LruListType.Active)
+        {
+            l.ActiveCount--;
+        }
+        else if (type == LruListType.Inactive)
+        {
+            l.InactiveCount--;
+        }
+    }
+
+    // ---- integrity audit (tests and soak runs; call only when no operation is in flight) --------------------
+
+    /// <summary>
+    /// Walks every list: links consistent, each node's type matches its list, pending and per-CPU nodes carry
+    /// their CPU, counts match, the rotation cursor is on the inactive list. Records in <paramref name="listOf"/>
+    /// (indexed by node) the list type + 1 of each node seen; reports a node seen twice.
+    /// </summary>
+    public void Audit(byte[] listOf, List<string> problems)
+    {
+        if (_percpu)
+        {
+            for (int cpu = 0; cpu < _cpus; cpu++)
+            {
+                AuditList(_percpuLists[cpu], cpu, listOf, problems);
+            }
+
+            return;
+        }
+
+        AuditList(_global, -1, listOf, problems);
+        for (int cpu = 0; cpu < _cpus; cpu++)
+        {
+            AuditChain(_locals[cpu].FreeHead, LruListType.LocalFree, -1, listOf, problems);
+            AuditChain(_locals[cpu].PendingHead, LruListType.LocalPending, cpu, listOf, problems);
+        }
+    }
+
+    private void AuditList(LruList l, int cpu, byte[] listOf, List<string> problems)
+    {
+        int active = AuditChain(l.ActiveHead, LruListType.Active, cpu, listOf, problems);
+        int inactive = AuditChain(l.InactiveHead, LruListType.Inactive, cpu, listOf, problems);
+        AuditChain(l.FreeHead, LruListType.Free, cpu, listOf, problems);
+        if (active != l.ActiveCount || inactive != l.InactiveCount)
+        {
+            problems.Add($"counts active {l.ActiveCount}/inactive {l.InactiveCount} but lists hold {active}/{inactive}");
+        }
+
+        int cursor = l.NextInactiveRotation;
+        if (cursor != l.InactiveHead && (cursor >= _table.Capacity || _nodes[cursor].Type != LruListType.Inactive))
+        {
+            problems.Add($"inactive-rotation cursor {cursor} is not on the inactive list");
+        }
+    }
+
+    private int AuditChain(int head, byte type, int cpu, byte[] listOf, List<string> problems)
+    {
+        int length = 0;
+        int prev = head;
+        for (int n = _nodes[head].Next; n != head; prev = n, n = _nodes[n].Next)
+        {
+            if (n < 0 || n >= _table.Capacity || ++length > _table.Capacity)
+            {
+                problems.Add($"list of type {type} is corrupt at node {n}");
+                return length;
+            }
+
+            if (_nodes[n].Prev != prev)
+            {
+                problems.Add($"node {n}: prev link {_nodes[n].Prev}, expected {prev}");
+            }
+
+            if (_nodes[n].Type != type)
+            {
+                problems.Add($"node {n} is on a list of type {type} but has type {_nodes[n].Type}");
+            }
+
+            if (cpu >= 0 && _nodes[n].Cpu != cpu)
+            {
+                problems.Add($"node {n} is on CPU {cpu}'s list but records CPU {_nodes[n].Cpu}");
+            }
+
+            if (listOf[n] != 0)
+            {
+                problems.Add($"node {n} is on two lists (types {listOf[n] - 1} and {type})");
+            }
+
+            listOf[n] = (byte)(type + 1);
+        }
+
+        return length;
+    }
+
+    // ---- circular doubly-linked lists through node indexes (list.h) -----------------------------------------
+
+    private LruList InitList(LruList l)
+    {
+        InitHead(l.ActiveHead, LruListType.Active);
+        InitHead(l.InactiveHead, LruListType.Inactive);
+        InitHead(l.FreeHead, LruListType.Free);
+        return l;
+    }
+
+    private void InitHead(int head, byte listType)
+    {
+        _nodes[head].Prev = head;
+        _nodes[head].Next = head;
+        _nodes[head].Type = LruListType.Sentinel;
+        _nodes[head].Cpu = listType; // a sentinel records which list it heads (used only by the audit)
+    }
+
+    private bool IsEmpty(int head) => _nodes[head].Next == head;
+
+    private int First(int head) => _nodes[head].Next;
+
+    private int Last(int head) => _nodes[head].Prev;
+
+    // list_add: insert right after the head.
+    private void ListAdd(int n, int head)
+    {
+        int next = _nodes[head].Next;
+        _nodes[n].Prev = head;
+        _nodes[n].Next = next;
+        _nodes[next].Prev = n;
+        _nodes[head].Next = n;
+    }
+
+    private void ListDel(int n)
+    {
+        int prev = _nodes[n].Prev;
+        int next = _nodes[n].Next;
+        _nodes[prev].Next = next;
+        _nodes[next].Prev = prev;
+    }
+
+    private void ListMove(int n, int head)
+    {
+        ListDel(n);
+        ListAdd(n, head);
+    }
+}

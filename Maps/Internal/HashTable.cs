@@ -1,0 +1,349 @@
+using System.Numerics;
+
+namespace PerfKit.Maps.Internal;
+
+/// <summary>
+/// The hash-table half of the kernel's preallocated hash maps (hashtab.c): power-of-two buckets, each a spin lock
+/// and a chain ending in a nulls marker that names the bucket; lock-free lookups; writers under the bucket lock.
+/// Shared by <see cref="LruHashMap{TKey, TValue}"/> and <see cref="HashMap{TKey, TValue}"/>.
+/// </summary>
+/// <remarks>
+/// <para><b>Lock-free lookups and recycled nodes.</b> Nodes are recycled the moment they are unlinked, with no
+/// grace period, so a reader can be standing on a node that is unlinked and relinked into another bucket. It then
+/// walks that bucket's chain and ends on a nulls marker that is not its own; it restarts from its bucket's head
+/// (<c>hlist_nulls</c>, "bpf: convert htab map to hlist_nulls").</para>
+/// <para><b>No torn or foreign values.</b> Every write of a node's key and value is bracketed by its sequence
+/// counter (odd while writing). A reader takes the counter, compares hash and key, copies the value, and
+/// re-reads the counter; if it changed, the node was rewritten under it and the lookup restarts. So a returned
+/// value was, at one instant, the value stored with the key the reader asked for.</para>
+/// <para><b>Lock order</b> (the whole map): a CPU's local LRU lock, then the global LRU lock, then one bucket lock.
+/// No two local locks and no two bucket locks are ever held at once, and no LRU lock is taken while a bucket
+/// lock is held.</para>
+/// </remarks>
+internal sealed class HashTable<TKey, TValue>
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    private readonly Bucket[] _buckets;
+    private readonly uint _mask;
+    private readonly ulong _seed;
+    private readonly PerCpu<long> _count;
+
+    public HashTable(int capacity, int sentinelNodes, int possibleCpus, ulong seed)
+    {
+        Capacity = capacity;
+        Nodes = new Node<TKey, TValue>[capacity + sentinelNodes];
+        int buckets = (int)BitOperations.RoundUpToPowerOf2((uint)capacity);
+        _buckets = new Bucket[buckets];
+        _mask = (uint)buckets - 1;
+        for (int b = 0; b < buckets; b++)
+        {
+            _buckets[b].Head = NullsMarker(b);
+        }
+
+        for (int n = 0; n < capacity; n++)
+        {
+            Nodes[n].HashNext = NullsMarker(0); // never linked yet; a reader cannot reach it
+        }
+
+        _seed = seed;
+        _count = new PerCpu<long>(possibleCpus);
+    }
+
+    /// <summary>Every node: <see cref="Capacity"/> elements followed by the LRU's list-head sentinels.</summary>
+    public Node<TKey, TValue>[] Nodes { get; }
+
+    /// <summary>Number of element nodes.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Number of buckets (a power of two).</summary>
+    public int BucketCount => _buckets.Length;
+
+    /// <summary>Linked elements: the sum of per-CPU deltas, exact when no update is in flight.</summary>
+    public int Count
+    {
+        get
+        {
+            long sum = 0;
+            for (int cpu = 0; cpu < _count.Count; cpu++)
+            {
+                sum += Volatile.Read(ref _count[cpu]);
+            }
+
+            return (int)sum;
+        }
+    }
+
+    public uint HashOf(in TKey key) => KeyOps<TKey>.Hash(key, _seed);
+
+    public int BucketOf(uint hash) => (int)(hash & _mask);
+
+    /// <summary>
+    /// Finds <paramref name="key"/> without taking a lock and copies its value. Returns the node, or -1.
+    /// </summary>
+    public int FindLockFree(in TKey key, uint hash, out TValue value)
+    {
+        int bucket = BucketOf(hash);
+        Node<TKey, TValue>[] nodes = Nodes;
+    Restart:
+        // Acquire: a node published by Link is seen with its key, value and chain link.
+        int n = Volatile.Read(ref _buckets[bucket].Head);
+        while (n >= 0)
+        {
+            ref Node<TKey, TValue> node = ref nodes[n];
+            int seq = Volatile.Read(ref node.Seq);
+            if ((seq & 1) == 0 && node.Hash == hash && KeyOps<TKey>.Equal(node.Key, key))
+            {
+                value = node.Value;
+                // The key compare and value copy must complete before the counter is re-read; otherwise a rewrite
+                // of this node could slip between them unnoticed (free on x86, a load barrier on Arm).
+                Volatile.ReadBarrier();
+                if (Volatile.Read(ref node.Seq) == seq)
+                {
+                    return n;
+                }
+
+                goto Restart; // rewritten while read: it may hold another key now
+            }
+
+            n = Volatile.Read(ref node.HashNext);
+        }
+
+        if (n != NullsMarker(bucket))
+        {
+            goto Restart; // dragged onto another bucket's chain by a recycled node
+        }
+
+        value = default;
+        return -1;
+    }
+
+    /// <summary>Finds <paramref name="key"/> in its bucket while the caller holds that bucket's lock. Returns the node and its predecessor link.</summary>
+    public int FindLocked(in TKey key, uint hash)
+    {
+        int n = _buckets[BucketOf(hash)].Head;
+        while (n >= 0)
+        {
+            ref Node<TKey, TValue> node = ref Nodes[n];
+            if (node.Hash == hash && KeyOps<TKey>.Equal(node.Key, key))
+            {
+                return n;
+            }
+
+            n = node.HashNext;
+        }
+
+        return -1;
+    }
+
+    /// <summary>Writes a node's hash, key and value under its sequence counter. The node must not be linked.</summary>
+    public void WriteEntry(int n, uint hash, in TKey key, in TValue value)
+    {
+        ref Node<TKey, TValue> node = ref Nodes[n];
+        BeginWrite(ref node);
+        node.Hash = hash;
+        node.Key = key;
+        node.Value = value;
+        EndWrite(ref node);
+    }
+
+    /// <summary>Rewrites a linked node's value in place under its sequence counter. Caller holds the bucket lock.</summary>
+    public void WriteValue(int n, in TValue value)
+    {
+        ref Node<TKey, TValue> node = ref Nodes[n];
+        BeginWrite(ref node);
+        node.Value = value;
+        EndWrite(ref node);
+    }
+
+    /// <summary>Links node <paramref name="n"/> at the head of its bucket (hlist_nulls_add_head_rcu). Caller holds the bucket lock.</summary>
+    public void LinkHead(int n, int bucket)
+    {
+        ref Bucket b = ref _buckets[bucket];
+        Nodes[n].HashNext = b.Head;
+        // Release: readers that find n see its key, value and chain link.
+        Volatile.Write(ref b.Head, n);
+        AddCount(1);
+    }
+
+    /// <summary>Unlinks node <paramref name="n"/> (hlist_nulls_del_rcu). Its own link is kept so readers standing on it walk on. Caller holds the bucket lock.</summary>
+    public void Unlink(int n, int bucket)
+    {
+        ref Bucket b = ref _buckets[bucket];
+        int next = Nodes[n].HashNext;
+        if (b.Head == n)
+        {
+            Volatile.Write(ref b.Head, next);
+        }
+        else
+        {
+            int p = b.Head;
+            while (Nodes[p].HashNext != n)
+            {
+                p = Nodes[p].HashNext;
+            }
+
+            Volatile.Write(ref Nodes[p].HashNext, next);
+        }
+
+        AddCount(-1);
+    }
+
+    /// <summary>
+    /// The eviction callback (<c>htab_lru_map_delete_node</c>): unlinks node <paramref name="n"/> if it is still in
+    /// its bucket. False for a node that is not linked (popped but not yet inserted, or being replaced).
+    /// </summary>
+    public bool TryUnlinkNode(int n)
+    {
+        int bucket = BucketOf(Nodes[n].Hash);
+        LockBucket(bucket);
+        bool found = false;
+        for (int p = _buckets[bucket].Head; p >= 0; p = Nodes[p].HashNext)
+        {
+            if (p == n)
+            {
+                Unlink(n, bucket);
+                found = true;
+                break;
+            }
+        }
+
+        UnlockBucket(bucket);
+        return found;
+    }
+
+    public void LockBucket(int bucket)
+    {
+        // Acquire; a spin lock like the kernel's raw bucket lock: held for a few dozen instructions.
+        if (Interlocked.CompareExchange(ref _buckets[bucket].Lock, 1, 0) != 0)
+        {
+            LockBucketContended(bucket);
+        }
+    }
+
+    public void UnlockBucket(int bucket) => Volatile.Write(ref _buckets[bucket].Lock, 0); // release
+
+    /// <summary>Copies the bucket's entries into <paramref name="into"/> under its lock (one step of get_next_key walking).</summary>
+    public void SnapshotBucket(int bucket, List<KeyValuePair<TKey, TValue>> into)
+    {
+        LockBucket(bucket);
+        for (int n = _buckets[bucket].Head; n >= 0; n = Nodes[n].HashNext)
+        {
+            into.Add(new KeyValuePair<TKey, TValue>(Nodes[n].Key, Nodes[n].Value));
+        }
+
+        UnlockBucket(bucket);
+    }
+
+    /// <summary>The chain of a bucket as node indexes, and the marker that ended it (integrity checks; quiescent only).</summary>
+    public (List<int> Chain, int End) ChainOf(int bucket)
+    {
+        var chain = new List<int>();
+        int n = _buckets[bucket].Head;
+        for (; n >= 0 && chain.Count <= Capacity; n = Nodes[n].HashNext)
+        {
+            chain.Add(n);
+        }
+
+        return (chain, n);
+    }
+
+    /// <summary>
+    /// Checks every chain (quiescent only): it ends on its own bucket's marker, each node's hash selects the
+    /// bucket, no node is linked twice, no key appears twice, no node is mid-write. Returns which nodes are linked.
+    /// </summary>
+    public bool[] AuditChains(List<string> problems)
+    {
+        var linked = new bool[Capacity];
+        var keys = new HashSet<TKey>(KeyComparer.Instance);
+        int total = 0;
+        for (int b = 0; b < _buckets.Length; b++)
+        {
+            (List<int> chain, int end) = ChainOf(b);
+            if (end != NullsMarker(b))
+            {
+                problems.Add($"bucket {b}'s chain ends on {end}, not its own nulls marker");
+            }
+
+            foreach (int n in chain)
+            {
+                if (n >= Capacity)
+                {
+                    problems.Add($"bucket {b} links sentinel node {n}");
+                    continue;
+                }
+
+                if (linked[n])
+                {
+                    problems.Add($"node {n} is linked twice");
+                }
+
+                linked[n] = true;
+                total++;
+                if (BucketOf(Nodes[n].Hash) != b || HashOf(Nodes[n].Key) != Nodes[n].Hash)
+                {
+                    problems.Add($"node {n} in bucket {b} has a hash that does not match its key or bucket");
+                }
+
+                if ((Nodes[n].Seq & 1) != 0)
+                {
+                    problems.Add($"node {n} is left mid-write (odd sequence counter)");
+                }
+
+                if (!keys.Add(Nodes[n].Key))
+                {
+                    problems.Add($"a key is linked twice (node {n}, bucket {b})");
+                }
+            }
+        }
+
+        if (total != Count)
+        {
+            problems.Add($"count says {Count} but {total} nodes are linked");
+        }
+
+        return linked;
+    }
+
+    public static int NullsMarker(int bucket) => ~bucket;
+
+    private static void BeginWrite(ref Node<TKey, TValue> node)
+    {
+        Volatile.Write(ref node.Seq, node.Seq + 1); // odd: readers that see it skip or retry
+        // The odd counter must be visible before any byte of the key or value changes.
+        Volatile.WriteBarrier();
+    }
+
+    private static void EndWrite(ref Node<TKey, TValue> node) =>
+        Volatile.Write(ref node.Seq, node.Seq + 1); // release: even again, after the key and value
+
+    private void AddCount(int delta) => Interlocked.Add(ref _count.Current, delta); // several threads can share a CPU slot
+
+    private void LockBucketContended(int bucket)
+    {
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            spinner.SpinOnce(); // yields and sleeps eventually, so a preempted holder can run
+            if (Volatile.Read(ref _buckets[bucket].Lock) == 0 && Interlocked.CompareExchange(ref _buckets[bucket].Lock, 1, 0) == 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private sealed class KeyComparer : IEqualityComparer<TKey>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public bool Equals(TKey x, TKey y) => KeyOps<TKey>.Equal(x, y);
+
+        public int GetHashCode(TKey obj) => (int)KeyOps<TKey>.Hash(obj, 0);
+    }
+
+    private struct Bucket
+    {
+        public int Head;
+        public int Lock;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace PerfKit.Maps.Internal;
+
+/// <summary>
+/// Hashing and equality over a key's bytes (the kernel hashes and compares keys as raw memory). The seed is per
+/// map (the kernel's <c>hashrnd</c>). The branches on the key size fold away: the JIT specialises this code for
+/// each struct key type.
+/// </summary>
+internal static class KeyOps<TKey>
+    where TKey : unmanaged
+{
+    private const ulong Prime1 = 0x9E3779B97F4A7C15;
+    private const ulong Prime2 = 0xC2B2AE3D27D4EB4F;
+
+    public static uint Hash(in TKey key, ulong seed)
+    {
+        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key));
+        ulong acc = seed ^ ((ulong)bytes.Length * Prime1);
+        int i = 0;
+        for (; i + sizeof(ulong) <= bytes.Length; i += sizeof(ulong))
+        {
+            acc = Mix(acc ^ MemoryMarshal.Read<ulong>(bytes[i..]), seed ^ Prime2);
+        }
+
+        if (i < bytes.Length)
+        {
+            ulong tail = 0;
+            for (int shift = 0; i < bytes.Length; i++, shift += 8)
+            {
+                tail |= (ulong)bytes[i] << shift;
+            }
+
+            acc = Mix(acc ^ tail, seed ^ Prime2);
+        }
+
+        acc = Mix(acc, Prime1);
+        return (uint)(acc ^ (acc >> 32));
+    }
+
+    public static bool Equal(in TKey a, in TKey b)
+    {
+        if (Unsafe.SizeOf<TKey>() == sizeof(ulong))
+        {
+            return Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in a)) == Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in b));
+        }
+
+        if (Unsafe.SizeOf<TKey>() == sizeof(uint))
+        {
+            return Unsafe.As<TKey, uint>(ref Unsafe.AsRef(in a)) == Unsafe.As<TKey, uint>(ref Unsafe.AsRef(in b));
+        }
+
+        if (Unsafe.SizeOf<TKey>() == 2 * sizeof(ulong))
+        {
+            ref ulong x = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in a));
+            ref ulong y = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in b));
+            return x == y && Unsafe.Add(ref x, 1) == Unsafe.Add(ref y, 1);
+        }
+
+        return MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in a)).SequenceEqual(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in b)));
+    }
+
+    // 64×64→128 multiply folded to 64 bits (the "mum" step of wyhash-style mixers).
+    private static ulong Mix(ulong a, ulong b)
+    {
+        ulong high = Math.BigMul(a, b, out ulong low);
+        return high ^ low ^ BitOperations.RotateLeft(a, 23);
+    }
+}

@@ -1,0 +1,57 @@
+namespace PerfKit.Maps.Internal;
+
+/// <summary>
+/// One preallocated element: the kernel's <c>htab_elem</c> with its embedded <c>bpf_lru_node</c>. The hash-table
+/// part (chain link, hash, seqlock, key, value) and the LRU part (list links, owning CPU, list type, reference
+/// bit) share one struct so that a lookup touches one place.
+/// </summary>
+internal struct Node<TKey, TValue>
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    /// <summary>Next node in the bucket chain, or a nulls marker <c>~bucket</c> (negative) ending the chain.</summary>
+    public int HashNext;
+
+    /// <summary>The key's hash, written with the key.</summary>
+    public uint Hash;
+
+    /// <summary>Sequence counter: odd while the key/value are being written. See <see cref="HashTable{TKey, TValue}"/>.</summary>
+    public int Seq;
+
+    /// <summary>LRU list links (circular, through sentinel nodes), or the free-list link in a plain hash map.</summary>
+    public int Prev;
+
+    /// <summary>See <see cref="Prev"/>.</summary>
+    public int Next;
+
+    /// <summary>The CPU whose pending or free list holds the node (common), or that owns it (per-CPU flavor).</summary>
+    public ushort Cpu;
+
+    /// <summary>Which list the node is on (<see cref="LruListType"/>).</summary>
+    public byte Type;
+
+    /// <summary>The reference bit: set (only if clear) by lookups, cleared by every list move.</summary>
+    public byte Ref;
+
+    /// <summary>The key.</summary>
+    public TKey Key;
+
+    /// <summary>The value.</summary>
+    public TValue Value;
+}
+
+/// <summary>The kernel's <c>enum bpf_lru_list_type</c>, plus a marker for list-head sentinels.</summary>
+internal static class LruListType
+{
+    public const byte Active = 0;
+    public const byte Inactive = 1;
+    public const byte Free = 2;
+    public const byte LocalFree = 3;
+    public const byte LocalPending = 4;
+    public const byte Sentinel = 255;
+
+    /// <summary>Only active and inactive are counted (NR_BPF_LRU_LIST_COUNT).</summary>
+    public const int CountedLists = 2;
+
+    public static bool IsLocal(byte type) => type is LocalFree or LocalPending;
+}

@@ -1,0 +1,300 @@
+using System.Collections;
+using System.Security.Cryptography;
+using PerfKit.Maps.Internal;
+
+namespace PerfKit.Maps;
+
+/// <summary>
+/// A port of the Linux kernel's BPF LRU hash map (BPF_MAP_TYPE_LRU_HASH, with BPF_F_NO_COMMON_LRU as the
+/// <see cref="LruFlavor.PerCpu"/> flavor): preallocated nodes, an approximate LRU with second-chance rotation,
+/// per-CPU free lists, lock-free lookups. Keys and values are copied in and out by value.
+/// </summary>
+/// <typeparam name="TKey">The key; hashed and compared by its bytes.</typeparam>
+/// <typeparam name="TValue">The value.</typeparam>
+/// <remarks>
+/// <para>Semantics are the kernel's, including the surprising ones: an update takes a node from the LRU
+/// <em>before</em> it checks the flags or whether the key exists, so in a full map an update of an existing key
+/// (even a failing one) can evict entries, that key included; eviction happens in batches; a CPU refills its
+/// local free list in batches of <see cref="TargetFree"/> and may evict while other CPUs hold free nodes (see
+/// <see cref="LruHashMapOptions.StealBeforeShrink"/>). Size maps well above their working set.</para>
+/// <para>The current CPU is <c>Cpu.Current % PossibleCpus</c>; <see cref="Cpu.Pin"/> makes every operation
+/// deterministic.</para>
+/// <para>All members are thread-safe. <see cref="TryLookup"/> and <see cref="TryPeek"/> take no lock, and a
+/// returned value was, at one instant, the value stored with the requested key (never torn, never another
+/// key's).</para>
+/// </remarks>
+public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValue>>
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    /// <summary>The largest capacity a map can have.</summary>
+    public const int MaxCapacity = 1 << 30;
+
+    private readonly HashTable<TKey, TValue> _table;
+    private readonly BpfLru<TKey, TValue> _lru;
+    private readonly Node<TKey, TValue>[] _nodes;
+
+    /// <summary>Creates the map with all of its nodes preallocated.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its documented range.</exception>
+    public LruHashMap(LruHashMapOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxEntries < 1 || options.MaxEntries > MaxCapacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxEntries, $"MaxEntries must be between 1 and {MaxCapacity}.");
+        }
+
+        Cpu.ValidatePossibleCpus(options.PossibleCpus, nameof(options));
+        if (!Enum.IsDefined(options.Flavor))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Flavor, "Unknown LRU flavor.");
+        }
+
+        if (!Enum.IsDefined(options.FreeTarget))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.FreeTarget, "Unknown free-target policy.");
+        }
+
+        Flavor = options.Flavor;
+        PossibleCpus = options.PossibleCpus;
+        int capacity = options.MaxEntries;
+        if (Flavor == LruFlavor.PerCpu)
+        {
+            // htab_map_alloc: round up to a multiple of the CPU count (down if that would pass the limit).
+            long roundedUp = ((long)capacity + PossibleCpus - 1) / PossibleCpus * PossibleCpus;
+            capacity = (int)(roundedUp <= MaxCapacity ? roundedUp : capacity / PossibleCpus * PossibleCpus);
+            if (capacity == 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), options.MaxEntries, "The per-CPU flavor needs at least one entry per CPU.");
+            }
+        }
+
+        int targetFree = options.FreeTarget == FreeTargetPolicy.Classic
+            ? BpfLru<TKey, TValue>.LocalFreeTarget
+            : Math.Clamp(options.MaxEntries / PossibleCpus / 2, 1, BpfLru<TKey, TValue>.LocalFreeTarget);
+        ulong seed = options.HashSeed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
+        _table = new HashTable<TKey, TValue>(capacity, BpfLru<TKey, TValue>.SentinelCount(Flavor, PossibleCpus), PossibleCpus, seed);
+        _nodes = _table.Nodes;
+        _lru = new BpfLru<TKey, TValue>(_table, Flavor, PossibleCpus, targetFree, options.StealBeforeShrink);
+    }
+
+    /// <summary>The LRU flavor.</summary>
+    public LruFlavor Flavor { get; }
+
+    /// <summary>The number of CPUs the map keeps per-CPU lists for.</summary>
+    public int PossibleCpus { get; }
+
+    /// <summary>Effective maximum number of entries (the per-CPU flavor rounds MaxEntries up to a multiple of PossibleCpus).</summary>
+    public int Capacity => _table.Capacity;
+
+    /// <summary>Live entries. Exact when no update is in flight.</summary>
+    public int Count => _table.Count;
+
+    /// <summary>Nodes a common-flavor refill moves to a CPU's local free list (the kernel's target_free).</summary>
+    public int TargetFree => _lru.TargetFree;
+
+    /// <summary>Counters of the LRU's slow paths since the map was created.</summary>
+    public LruStatistics Statistics => new(_lru.Refills, _lru.Evictions, _lru.ForceShrinks, _lru.Steals);
+
+    /// <summary>
+    /// Creates or replaces the entry for <paramref name="key"/> (<c>htab_lru_map_update_elem</c>). A node is taken
+    /// from the LRU first, which may evict entries (possibly <paramref name="key"/> itself); the replacing node
+    /// gets the reference bit; a failed update returns its node.
+    /// </summary>
+    /// <returns>
+    /// <see cref="MapResult.Ok"/>; <see cref="MapResult.KeyExists"/> or <see cref="MapResult.KeyNotFound"/> when the
+    /// flags forbid the update; <see cref="MapResult.InvalidFlags"/>; <see cref="MapResult.NoFreeNode"/> when no node
+    /// could be found.
+    /// </returns>
+    public MapResult Update(in TKey key, in TValue value, UpdateFlags flags = UpdateFlags.Any)
+    {
+        if ((uint)flags > (uint)UpdateFlags.Exist)
+        {
+            return MapResult.InvalidFlags;
+        }
+
+        uint hash = _table.HashOf(key);
+        int fresh = _lru.PopFree();
+        if (fresh < 0)
+        {
+            return MapResult.NoFreeNode;
+        }
+
+        _table.WriteEntry(fresh, hash, key, value);
+        int bucket = _table.BucketOf(hash);
+        _table.LockBucket(bucket);
+        int old = _table.FindLocked(key, hash);
+        MapResult result = old >= 0 && flags == UpdateFlags.NoExist ? MapResult.KeyExists
+            : old < 0 && flags == UpdateFlags.Exist ? MapResult.KeyNotFound
+            : MapResult.Ok;
+        if (result == MapResult.Ok)
+        {
+            // New node at the head, so that a concurrent lookup finds it before the old one.
+            _table.LinkHead(fresh, bucket);
+            if (old >= 0)
+            {
+                SetRef(fresh);
+                _table.Unlink(old, bucket);
+            }
+        }
+
+        _table.UnlockBucket(bucket);
+        if (result != MapResult.Ok)
+        {
+            _lru.PushFree(fresh);
+        }
+        else if (old >= 0)
+        {
+            _lru.PushFree(old);
+        }
+
+        return result;
+    }
+
+    /// <summary>Looks up <paramref name="key"/> as a BPF program does: lock-free, and sets the entry's reference bit (if clear).</summary>
+    public bool TryLookup(in TKey key, out TValue value)
+    {
+        int n = _table.FindLockFree(key, _table.HashOf(key), out value);
+        if (n < 0)
+        {
+            return false;
+        }
+
+        SetRef(n);
+        return true;
+    }
+
+    /// <summary>Looks up <paramref name="key"/> as user space does (a syscall lookup): lock-free, leaves the reference bit alone.</summary>
+    public bool TryPeek(in TKey key, out TValue value) => _table.FindLockFree(key, _table.HashOf(key), out value) >= 0;
+
+    /// <summary>
+    /// Writes <paramref name="value"/> into the existing entry for <paramref name="key"/> in place, as a program
+    /// writes through the pointer its lookup returned (Cilium's affinity refresh): no node is taken, nothing is
+    /// evicted, and the reference bit is set as by the lookup. Readers never see a torn value.
+    /// </summary>
+    /// <returns>False if the key is not in the map.</returns>
+    public bool TryWrite(in TKey key, in TValue value)
+    {
+        uint hash = _table.HashOf(key);
+        int bucket = _table.BucketOf(hash);
+        _table.LockBucket(bucket);
+        int n = _table.FindLocked(key, hash);
+        if (n >= 0)
+        {
+            _table.WriteValue(n, value);
+            SetRef(n);
+        }
+
+        _table.UnlockBucket(bucket);
+        return n >= 0;
+    }
+
+    /// <summary>Deletes <paramref name="key"/> (<c>htab_lru_map_delete_elem</c>); its node returns to its owner CPU's local free list if still pending, else to the free list.</summary>
+    /// <returns><see cref="MapResult.Ok"/> or <see cref="MapResult.KeyNotFound"/>.</returns>
+    public MapResult Delete(in TKey key) => LookupAndDelete(key, out _);
+
+    /// <summary>Deletes <paramref name="key"/> and returns the value it had, atomically.</summary>
+    /// <returns><see cref="MapResult.Ok"/> or <see cref="MapResult.KeyNotFound"/>.</returns>
+    public MapResult LookupAndDelete(in TKey key, out TValue value)
+    {
+        uint hash = _table.HashOf(key);
+        int bucket = _table.BucketOf(hash);
+        _table.LockBucket(bucket);
+        int n = _table.FindLocked(key, hash);
+        if (n >= 0)
+        {
+            value = _nodes[n].Value;
+            _table.Unlink(n, bucket);
+        }
+        else
+        {
+            value = default;
+        }
+
+        _table.UnlockBucket(bucket);
+        if (n < 0)
+        {
+            return MapResult.KeyNotFound;
+        }
+
+        _lru.PushFree(n);
+        return MapResult.Ok;
+    }
+
+    /// <summary>
+    /// Enumerates the live entries bucket by bucket, like walking the map with get_next_key: each bucket is copied
+    /// under its lock, so an entry is yielded at most once and every entry present for the whole walk is yielded.
+    /// Does not touch reference bits. Safe while other threads mutate the map.
+    /// </summary>
+    public IEnumerator<KeyValuePair<TKey, TValue>> GetEnumerator()
+    {
+        var bucketEntries = new List<KeyValuePair<TKey, TValue>>();
+        for (int b = 0; b < _table.BucketCount; b++)
+        {
+            bucketEntries.Clear();
+            _table.SnapshotBucket(b, bucketEntries);
+            foreach (KeyValuePair<TKey, TValue> entry in bucketEntries)
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>
+    /// Checks the map's internal consistency (every node in exactly one list, live + free = capacity, no key twice,
+    /// well-formed chains and lists, counts). Call only while no other thread is operating on the map.
+    /// </summary>
+    public MapAudit Audit()
+    {
+        var problems = new List<string>();
+        var listOf = new byte[Capacity];
+        _lru.Audit(listOf, problems);
+        bool[] linked = _table.AuditChains(problems);
+        int live = 0, free = 0;
+        for (int n = 0; n < Capacity; n++)
+        {
+            if (listOf[n] == 0)
+            {
+                problems.Add($"node {n} is on no list");
+                continue;
+            }
+
+            bool onFreeList = listOf[n] - 1 is LruListType.Free or LruListType.LocalFree;
+            if (linked[n])
+            {
+                live++;
+                if (onFreeList)
+                {
+                    problems.Add($"node {n} is linked in the table but sits on a free list");
+                }
+            }
+            else if (onFreeList)
+            {
+                free++;
+            }
+            else
+            {
+                problems.Add($"node {n} is neither linked nor free (list type {listOf[n] - 1}): lost");
+            }
+        }
+
+        if (live + free != Capacity)
+        {
+            problems.Add($"{live} live + {free} free != capacity {Capacity}");
+        }
+
+        return new MapAudit(live, free, Capacity, problems);
+    }
+
+    // bpf_lru_node_set_ref: write only when clear, so a hot entry's cache line is not dirtied on every lookup.
+    private void SetRef(int n)
+    {
+        if (_nodes[n].Ref == 0)
+        {
+            _nodes[n].Ref = 1;
+        }
+    }
+}
