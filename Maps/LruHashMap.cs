@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Security.Cryptography;
 using PerfKit.Maps.Internal;
 
 namespace PerfKit.Maps;
@@ -73,8 +72,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
         int targetFree = options.FreeTarget == FreeTargetPolicy.Classic
             ? BpfLru<TKey, TValue>.LocalFreeTarget
             : Math.Clamp(options.MaxEntries / PossibleCpus / 2, 1, BpfLru<TKey, TValue>.LocalFreeTarget);
-        ulong seed = options.HashSeed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
-        _table = new HashTable<TKey, TValue>(capacity, BpfLru<TKey, TValue>.SentinelCount(Flavor, PossibleCpus), PossibleCpus, seed);
+        _table = new HashTable<TKey, TValue>(capacity, BpfLru<TKey, TValue>.SentinelCount(Flavor, PossibleCpus), PossibleCpus, options.HashSeed);
         _nodes = _table.Nodes;
         _lru = new BpfLru<TKey, TValue>(_table, Flavor, PossibleCpus, targetFree, options.StealBeforeShrink);
     }
@@ -198,21 +196,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
     /// <returns><see cref="MapResult.Ok"/> or <see cref="MapResult.KeyNotFound"/>.</returns>
     public MapResult LookupAndDelete(in TKey key, out TValue value)
     {
-        uint hash = _table.HashOf(key);
-        int bucket = _table.BucketOf(hash);
-        _table.LockBucket(bucket);
-        int n = _table.FindLocked(key, hash);
-        if (n >= 0)
-        {
-            value = _nodes[n].Value;
-            _table.Unlink(n, bucket);
-        }
-        else
-        {
-            value = default;
-        }
-
-        _table.UnlockBucket(bucket);
+        int n = _table.RemoveKey(key, out value);
         if (n < 0)
         {
             return MapResult.KeyNotFound;
@@ -227,19 +211,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
     /// under its lock, so an entry is yielded at most once and every entry present for the whole walk is yielded.
     /// Does not touch reference bits. Safe while other threads mutate the map.
     /// </summary>
-    public IEnumerator<KeyValuePair<TKey, TValue>> GetEnumerator()
-    {
-        var bucketEntries = new List<KeyValuePair<TKey, TValue>>();
-        for (int b = 0; b < _table.BucketCount; b++)
-        {
-            bucketEntries.Clear();
-            _table.SnapshotBucket(b, bucketEntries);
-            foreach (KeyValuePair<TKey, TValue> entry in bucketEntries)
-            {
-                yield return entry;
-            }
-        }
-    }
+    public IEnumerator<KeyValuePair<TKey, TValue>> GetEnumerator() => _table.Enumerate().GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

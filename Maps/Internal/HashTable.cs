@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Security.Cryptography;
 
 namespace PerfKit.Maps.Internal;
 
@@ -29,7 +30,8 @@ internal sealed class HashTable<TKey, TValue>
     private readonly ulong _seed;
     private readonly PerCpu<long> _count;
 
-    public HashTable(int capacity, int sentinelNodes, int possibleCpus, ulong seed)
+    /// <param name="seed">The hash seed, or null for a random one (the kernel's hashrnd).</param>
+    public HashTable(int capacity, int sentinelNodes, int possibleCpus, ulong? seed)
     {
         Capacity = capacity;
         Nodes = new Node<TKey, TValue>[capacity + sentinelNodes];
@@ -46,7 +48,7 @@ internal sealed class HashTable<TKey, TValue>
             Nodes[n].HashNext = NullsMarker(0); // never linked yet; a reader cannot reach it
         }
 
-        _seed = seed;
+        _seed = seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
         _count = new PerCpu<long>(possibleCpus);
     }
 
@@ -223,8 +225,50 @@ internal sealed class HashTable<TKey, TValue>
 
     public void UnlockBucket(int bucket) => Volatile.Write(ref _buckets[bucket].Lock, 0); // release
 
+    /// <summary>
+    /// Unlinks <paramref name="key"/> under its bucket lock and copies out its value (the lock-find-unlink of
+    /// delete and lookup-and-delete). Returns the unlinked node, which the caller frees, or -1.
+    /// </summary>
+    public int RemoveKey(in TKey key, out TValue value)
+    {
+        uint hash = HashOf(key);
+        int bucket = BucketOf(hash);
+        LockBucket(bucket);
+        int n = FindLocked(key, hash);
+        if (n >= 0)
+        {
+            value = Nodes[n].Value;
+            Unlink(n, bucket);
+        }
+        else
+        {
+            value = default;
+        }
+
+        UnlockBucket(bucket);
+        return n;
+    }
+
+    /// <summary>
+    /// The live entries, bucket by bucket, each bucket copied under its lock (like walking get_next_key): an entry
+    /// is yielded at most once, and every entry present for the whole walk is yielded.
+    /// </summary>
+    public IEnumerable<KeyValuePair<TKey, TValue>> Enumerate()
+    {
+        var bucketEntries = new List<KeyValuePair<TKey, TValue>>();
+        for (int b = 0; b < _buckets.Length; b++)
+        {
+            bucketEntries.Clear();
+            SnapshotBucket(b, bucketEntries);
+            foreach (KeyValuePair<TKey, TValue> entry in bucketEntries)
+            {
+                yield return entry;
+            }
+        }
+    }
+
     /// <summary>Copies the bucket's entries into <paramref name="into"/> under its lock (one step of get_next_key walking).</summary>
-    public void SnapshotBucket(int bucket, List<KeyValuePair<TKey, TValue>> into)
+    private void SnapshotBucket(int bucket, List<KeyValuePair<TKey, TValue>> into)
     {
         LockBucket(bucket);
         for (int n = _buckets[bucket].Head; n >= 0; n = Nodes[n].HashNext)

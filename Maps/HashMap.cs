@@ -1,0 +1,151 @@
+using System.Collections;
+using PerfKit.Maps.Internal;
+
+namespace PerfKit.Maps;
+
+/// <summary>
+/// A preallocated hash map with the kernel's BPF_MAP_TYPE_HASH semantics: fixed capacity, no eviction, an
+/// update of a new key fails with <see cref="MapResult.MapFull"/> (-E2BIG) when every node is in use; an update
+/// of an existing key always succeeds, in place. Lock-free lookups, as in <see cref="LruHashMap{TKey, TValue}"/>.
+/// </summary>
+/// <typeparam name="TKey">The key; hashed and compared by its bytes.</typeparam>
+/// <typeparam name="TValue">The value.</typeparam>
+/// <remarks>
+/// Thread-safe. Lock order: a bucket lock, then (for a new key) one CPU's free-list lock; never the reverse.
+/// </remarks>
+public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValue>>
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    private readonly HashTable<TKey, TValue> _table;
+    private readonly PerCpuFreeList<TKey, TValue> _free;
+
+    /// <summary>Creates the map with all of its nodes preallocated.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its documented range.</exception>
+    public HashMap(HashMapOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxEntries < 1 || options.MaxEntries > LruHashMap<TKey, TValue>.MaxCapacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxEntries,
+                $"MaxEntries must be between 1 and {LruHashMap<TKey, TValue>.MaxCapacity}.");
+        }
+
+        Cpu.ValidatePossibleCpus(options.PossibleCpus, nameof(options));
+        _table = new HashTable<TKey, TValue>(options.MaxEntries, 0, options.PossibleCpus, options.HashSeed);
+        _free = new PerCpuFreeList<TKey, TValue>(_table.Nodes, options.MaxEntries, options.PossibleCpus);
+    }
+
+    /// <summary>The maximum number of entries.</summary>
+    public int Capacity => _table.Capacity;
+
+    /// <summary>Live entries. Exact when no update is in flight.</summary>
+    public int Count => _table.Count;
+
+    /// <summary>Creates or replaces the entry for <paramref name="key"/> (<c>htab_map_update_elem</c>).</summary>
+    /// <returns>
+    /// <see cref="MapResult.Ok"/>; <see cref="MapResult.KeyExists"/> or <see cref="MapResult.KeyNotFound"/> when the
+    /// flags forbid the update; <see cref="MapResult.InvalidFlags"/>; <see cref="MapResult.MapFull"/> when the key is
+    /// new and no node is free.
+    /// </returns>
+    public MapResult Update(in TKey key, in TValue value, UpdateFlags flags = UpdateFlags.Any)
+    {
+        if ((uint)flags > (uint)UpdateFlags.Exist)
+        {
+            return MapResult.InvalidFlags;
+        }
+
+        uint hash = _table.HashOf(key);
+        int bucket = _table.BucketOf(hash);
+        _table.LockBucket(bucket);
+        try
+        {
+            int old = _table.FindLocked(key, hash);
+            if (old >= 0)
+            {
+                if (flags == UpdateFlags.NoExist)
+                {
+                    return MapResult.KeyExists;
+                }
+
+                _table.WriteValue(old, value);
+                return MapResult.Ok;
+            }
+
+            if (flags == UpdateFlags.Exist)
+            {
+                return MapResult.KeyNotFound;
+            }
+
+            int fresh = _free.Pop();
+            if (fresh < 0)
+            {
+                return MapResult.MapFull;
+            }
+
+            _table.WriteEntry(fresh, hash, key, value);
+            _table.LinkHead(fresh, bucket);
+            return MapResult.Ok;
+        }
+        finally
+        {
+            _table.UnlockBucket(bucket);
+        }
+    }
+
+    /// <summary>Looks up <paramref name="key"/> without taking a lock.</summary>
+    public bool TryLookup(in TKey key, out TValue value) => _table.FindLockFree(key, _table.HashOf(key), out value) >= 0;
+
+    /// <summary>Writes the value of an existing entry in place (what a program does through a lookup's pointer).</summary>
+    /// <returns>False if the key is not in the map.</returns>
+    public bool TryWrite(in TKey key, in TValue value) => Update(key, value, UpdateFlags.Exist) == MapResult.Ok;
+
+    /// <summary>Deletes <paramref name="key"/>; its node returns to the current CPU's free list.</summary>
+    /// <returns><see cref="MapResult.Ok"/> or <see cref="MapResult.KeyNotFound"/>.</returns>
+    public MapResult Delete(in TKey key) => LookupAndDelete(key, out _);
+
+    /// <summary>Deletes <paramref name="key"/> and returns the value it had, atomically.</summary>
+    /// <returns><see cref="MapResult.Ok"/> or <see cref="MapResult.KeyNotFound"/>.</returns>
+    public MapResult LookupAndDelete(in TKey key, out TValue value)
+    {
+        int n = _table.RemoveKey(key, out value);
+        if (n < 0)
+        {
+            return MapResult.KeyNotFound;
+        }
+
+        _free.Push(n);
+        return MapResult.Ok;
+    }
+
+    /// <summary>Enumerates the live entries bucket by bucket (each bucket copied under its lock); safe during mutation.</summary>
+    public IEnumerator<KeyValuePair<TKey, TValue>> GetEnumerator() => _table.Enumerate().GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Checks internal consistency (each node linked or free, never both or neither; no key twice). Quiescent only.</summary>
+    public MapAudit Audit()
+    {
+        var problems = new List<string>();
+        bool[] linked = _table.AuditChains(problems);
+        var onFreeList = new bool[Capacity];
+        int free = _free.Audit(onFreeList, problems);
+        int live = 0;
+        for (int n = 0; n < Capacity; n++)
+        {
+            live += linked[n] ? 1 : 0;
+            if (linked[n] == onFreeList[n])
+            {
+                problems.Add(linked[n] ? $"node {n} is both linked and free" : $"node {n} is neither linked nor free: lost");
+            }
+        }
+
+        if (live + free != Capacity)
+        {
+            problems.Add($"{live} live + {free} free != capacity {Capacity}");
+        }
+
+        return new MapAudit(live, free, Capacity, problems);
+    }
+}

@@ -1,0 +1,104 @@
+namespace PerfKit.Maps.Internal;
+
+/// <summary>
+/// The kernel's <c>pcpu_freelist</c> for preallocated hash maps: one LIFO free list per CPU (linked through
+/// <see cref="Node{TKey, TValue}.Next"/>), each under its own lock. Pop tries the current CPU, then the others in
+/// order; push goes to the current CPU. Populated evenly across CPUs. Only one of these locks is held at a time.
+/// </summary>
+internal sealed class PerCpuFreeList<TKey, TValue>
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    private readonly Node<TKey, TValue>[] _nodes;
+    private readonly CpuList[] _cpus;
+
+    public PerCpuFreeList(Node<TKey, TValue>[] nodes, int capacity, int possibleCpus)
+    {
+        _nodes = nodes;
+        _cpus = new CpuList[possibleCpus];
+        for (int cpu = 0; cpu < possibleCpus; cpu++)
+        {
+            _cpus[cpu] = new CpuList();
+        }
+
+        for (int n = capacity - 1; n >= 0; n--)
+        {
+            Push(_cpus[n % possibleCpus], n);
+        }
+    }
+
+    public int Pop()
+    {
+        int start = PerfKit.Cpu.IndexFor(_cpus.Length);
+        int cpu = start;
+        do
+        {
+            CpuList list = _cpus[cpu];
+            lock (list.Lock)
+            {
+                int n = list.Head;
+                if (n >= 0)
+                {
+                    list.Head = _nodes[n].Next;
+                    list.Count--;
+                    return n;
+                }
+            }
+
+            cpu = cpu + 1 == _cpus.Length ? 0 : cpu + 1;
+        }
+        while (cpu != start);
+
+        return -1;
+    }
+
+    public void Push(int n) => Push(_cpus[PerfKit.Cpu.IndexFor(_cpus.Length)], n);
+
+    /// <summary>Marks in <paramref name="onList"/> every node found on a free list; reports a node found twice. Quiescent only.</summary>
+    public int Audit(bool[] onList, List<string> problems)
+    {
+        int total = 0;
+        for (int cpu = 0; cpu < _cpus.Length; cpu++)
+        {
+            int length = 0;
+            for (int n = _cpus[cpu].Head; n >= 0 && length <= onList.Length; n = _nodes[n].Next, length++)
+            {
+                if (onList[n])
+                {
+                    problems.Add($"node {n} is on a free list twice");
+                }
+
+                onList[n] = true;
+            }
+
+            if (length != _cpus[cpu].Count)
+            {
+                problems.Add($"CPU {cpu}'s free list holds {length} nodes but counts {_cpus[cpu].Count}");
+            }
+
+            total += length;
+        }
+
+        return total;
+    }
+
+    private void Push(CpuList list, int n)
+    {
+        lock (list.Lock)
+        {
+            _nodes[n].Next = list.Head;
+            list.Head = n;
+            list.Count++;
+        }
+    }
+
+    private sealed class CpuList
+    {
+        public readonly Lock Lock = new();
+        public int Head = -1;
+        public int Count;
+
+        // Keeps neighbouring CPUs' lists (allocated one after another) off each other's cache lines.
+        private CacheLinePadding _padding;
+    }
+}

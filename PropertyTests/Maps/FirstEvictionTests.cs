@@ -1,0 +1,49 @@
+using PerfKit.Maps;
+
+namespace PerfKit.PropertyTests.Maps;
+
+/// <summary>
+/// Fill level at the first eviction, 2 CPUs, inserts alternating between them (threads spread over both): the
+/// kernel's order (shrink before steal) evicts while the other CPU's cache still holds free nodes;
+/// <see cref="LruHashMapOptions.StealBeforeShrink"/> fills the map completely first.
+/// </summary>
+public sealed class FirstEvictionTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(1000, FreeTargetPolicy.Adaptive)]
+    [InlineData(1000, FreeTargetPolicy.Classic)]
+    [InlineData(10_000, FreeTargetPolicy.Adaptive)]
+    public void StealBeforeShrink_FirstEvictionOnlyWhenFull(int capacity, FreeTargetPolicy policy)
+    {
+        double kernel = FillAtFirstEviction(capacity, policy, stealBeforeShrink: false);
+        double stealFirst = FillAtFirstEviction(capacity, policy, stealBeforeShrink: true);
+        output.WriteLine($"capacity {capacity}, {policy}: first eviction at {kernel:P1} fill (kernel order), {stealFirst:P1} (steal before shrink)");
+        Assert.Equal(1.0, stealFirst);
+        Assert.True(kernel < 1.0, $"the kernel order evicted only at {kernel:P1}");
+    }
+
+    /// <summary>Live entries just before the first insert that evicted, as a fraction of capacity.</summary>
+    internal static double FillAtFirstEviction(int capacity, FreeTargetPolicy policy, bool stealBeforeShrink)
+    {
+        var map = new LruHashMap<ulong, ulong>(new LruHashMapOptions
+        {
+            MaxEntries = capacity,
+            PossibleCpus = 2,
+            FreeTarget = policy,
+            StealBeforeShrink = stealBeforeShrink,
+        });
+        for (ulong key = 0; ; key++)
+        {
+            int before = map.Count;
+            using (Cpu.Pin((int)(key % 2)))
+            {
+                Assert.Equal(MapResult.Ok, map.Update(key, key));
+            }
+
+            if (map.Statistics.Evictions > 0)
+            {
+                return (double)before / capacity;
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using PerfKit.Maps;
+
+namespace PerfKit.PropertyTests.Maps;
+
+/// <summary>
+/// Random operation sequences on one pinned CPU, checked step by step against a sequential oracle (a dictionary of
+/// the latest value written per key). Eviction is the one freedom the map has, and it is constrained:
+/// <list type="bullet">
+/// <item>a key absent from the oracle is never found; a key found has the oracle's latest value;</item>
+/// <item>keys only disappear by delete or by eviction, and never more than the eviction counter says;</item>
+/// <item>evictions happen only when free nodes ran out per the algorithm: with one CPU in use, a common-flavor
+/// update evicts only if fewer than target_free nodes were free; a per-CPU-flavor update only if none was;</item>
+/// <item>an update's outcome follows its flags on the state before it, unless that update itself evicted;</item>
+/// <item>Count never exceeds the usable capacity and always equals the enumeration; the audit stays clean.</item>
+/// </list>
+/// </summary>
+public sealed class LruModelProperties
+{
+    [Property(MaxTest = 300, EndSize = 300)]
+    public Property LruMap_FollowsTheOracle(bool perCpu, bool classic, byte capacitySeed, byte cpuSeed, (byte Kind, byte Key, int Value, byte Flags)[] ops) =>
+        Check(new LruHashMapOptions
+        {
+            MaxEntries = 1 + (capacitySeed % 48),
+            PossibleCpus = 1 + (cpuSeed % 4),
+            Flavor = perCpu ? LruFlavor.PerCpu : LruFlavor.Common,
+            FreeTarget = classic ? FreeTargetPolicy.Classic : FreeTargetPolicy.Adaptive,
+        }, ops).ToProperty();
+
+    [Property(MaxTest = 100, EndSize = 300)]
+    public Property LruMap_StealBeforeShrink_FollowsTheOracle(byte capacitySeed, byte cpuSeed, (byte Kind, byte Key, int Value, byte Flags)[] ops) =>
+        Check(new LruHashMapOptions
+        {
+            MaxEntries = 1 + (capacitySeed % 48),
+            PossibleCpus = 1 + (cpuSeed % 4),
+            StealBeforeShrink = true,
+        }, ops).ToProperty();
+
+    private static bool Check(LruHashMapOptions options, (byte Kind, byte Key, int Value, byte Flags)[] ops)
+    {
+        using CpuPin pin = Cpu.Pin(0);
+        var map = new LruHashMap<ulong, ulong>(options);
+        int usable = options.Flavor == LruFlavor.PerCpu ? map.Capacity / map.PossibleCpus : map.Capacity;
+        int threshold = options.Flavor == LruFlavor.PerCpu ? 1 : map.TargetFree; // fewer free than this may evict
+        ulong keySpace = (ulong)(2 * usable) + 2;
+        var model = new Dictionary<ulong, ulong>();
+        for (int step = 0; step < ops.Length; step++)
+        {
+            (byte kind, byte rawKey, int rawValue, byte rawFlags) = ops[step];
+            ulong key = rawKey % keySpace;
+            ulong value = (uint)rawValue;
+            int liveBefore = model.Count;
+            long evictionsBefore = map.Statistics.Evictions;
+            bool presentBefore = model.TryGetValue(key, out ulong modelValue);
+            string where = $"step {step}: op {kind % 6} key {key} ({options.Flavor}, cap {map.Capacity}, cpus {map.PossibleCpus})";
+            switch (kind % 6)
+            {
+                case 0 or 1: // update (the most common operation)
+                    var flags = (UpdateFlags)(rawFlags % 4); // 3 is invalid
+                    MapResult result = map.Update(key, value, flags);
+                    bool evicted = map.Statistics.Evictions > evictionsBefore;
+                    if ((int)flags == 3)
+                    {
+                        Assert.Equal(MapResult.InvalidFlags, result);
+                        Assert.False(evicted, where + ": an invalid-flags update must not touch the LRU");
+                        break;
+                    }
+
+                    Assert.NotEqual(MapResult.NoFreeNode, result);
+                    if (!evicted)
+                    {
+                        Assert.Equal(Expected(flags, presentBefore), result);
+                    }
+                    else
+                    {
+                        Assert.True(result == Expected(flags, presentBefore) || result == Expected(flags, false), where + $": {result}");
+                    }
+
+                    if (result == MapResult.Ok)
+                    {
+                        model[key] = value;
+                    }
+
+                    if (evicted)
+                    {
+                        Assert.True(usable - liveBefore < threshold,
+                            $"{where}: evicted with {usable - liveBefore} of {usable} nodes free (threshold {threshold})");
+                    }
+
+                    break;
+                case 2: // program lookup
+                    Assert.Equal(presentBefore, map.TryLookup(key, out ulong seen));
+                    Assert.Equal(presentBefore ? modelValue : 0, seen);
+                    break;
+                case 3: // syscall lookup
+                    Assert.Equal(presentBefore, map.TryPeek(key, out ulong peeked));
+                    Assert.Equal(presentBefore ? modelValue : 0, peeked);
+                    break;
+                case 4: // in-place write
+                    Assert.Equal(presentBefore, map.TryWrite(key, value));
+                    if (presentBefore)
+                    {
+                        model[key] = value;
+                    }
+
+                    break;
+                default: // delete or lookup-and-delete
+                    MapResult deleted = rawFlags % 2 == 0 ? map.Delete(key) : map.LookupAndDelete(key, out ulong old);
+                    Assert.Equal(presentBefore ? MapResult.Ok : MapResult.KeyNotFound, deleted);
+                    model.Remove(key);
+                    break;
+            }
+
+            Assert.True(map.Statistics.Evictions == evictionsBefore || kind % 6 < 2, where + ": only updates evict");
+
+            // Reconcile: keys gone without a delete were evicted, and no more than the counter says.
+            var gone = model.Keys.Where(k => !map.TryPeek(k, out _)).ToList();
+            Assert.True(gone.Count <= map.Statistics.Evictions - evictionsBefore, $"{where}: {gone.Count} keys vanished, {map.Statistics.Evictions - evictionsBefore} evictions");
+            foreach (ulong k in gone)
+            {
+                model.Remove(k);
+            }
+
+            foreach ((ulong k, ulong v) in model)
+            {
+                Assert.True(map.TryPeek(k, out ulong actual) && actual == v, $"{where}: key {k} should hold {v}");
+            }
+
+            Assert.Equal(model.Count, map.Count);
+            Assert.InRange(map.Count, 0, usable);
+        }
+
+        Assert.Equal(model.Count, map.AsEnumerable().Count()); // the enumeration agrees with Count
+        MapAudit audit = map.Audit();
+        Assert.True(audit.IsConsistent, audit.ToString());
+        return true;
+    }
+
+    private static MapResult Expected(UpdateFlags flags, bool present) => flags switch
+    {
+        UpdateFlags.NoExist when present => MapResult.KeyExists,
+        UpdateFlags.Exist when !present => MapResult.KeyNotFound,
+        _ => MapResult.Ok,
+    };
+}
