@@ -7,6 +7,13 @@ using PerfKit.Bench.Infrastructure;
 //   --list           the suites and what they measure
 //   suite names      only those suites (see --list)
 //   anything else    passed to BenchmarkDotNet (--filter, --job, --profiler, --artifacts, ...)
+// PerfKit.Bench hitrate [--traces DIR] [--trace NAME]... [--out DIR]
+//   replays the cache traces through the LRU map and its peers; results in perf-results/hitrate/
+if (args.Length > 0 && args[0] == "hitrate")
+{
+    return PerfKit.Bench.HitRate.HitRateCommand.Run(args[1..]);
+}
+
 var suites = new List<Suite>();
 var passThrough = new List<string>();
 foreach (string arg in args)

@@ -1,4 +1,5 @@
 using PerfKit.Bench.Cookies;
+using PerfKit.Bench.Maps;
 
 namespace PerfKit.Bench;
 
@@ -16,6 +17,8 @@ public static class Suites
     [
         new("cookies", "Cookie generators: single-thread cost, and throughput at 1, 2 and 4 threads",
             [typeof(CookieCostBenchmarks), typeof(CookieThroughputBenchmarks)]),
+        new("maps", "LRU hash map vs ConcurrentDictionary, BitFaster.Caching and MemoryCache: lookups, updates, evictions, Zipf mix at 1 and 2 threads",
+            [typeof(MapLookupBenchmarks), typeof(MapUpdateBenchmarks), typeof(MapZipfBenchmarks)]),
     ];
 
     /// <summary>Finds a suite by name (case-insensitive).</summary>

@@ -9,6 +9,11 @@ internal struct Node<TKey, TValue>
     where TKey : unmanaged
     where TValue : unmanaged
 {
+    // Field order matters: everything a lookup reads (chain link, hash, sequence counter, reference bit, key,
+    // value) comes first, so that for 8-byte keys and values it spans 32 bytes and rarely straddles a cache line.
+    // The LRU links, touched only under the LRU locks, come last. (All fields are unmanaged, so the runtime keeps
+    // this sequential order.)
+
     /// <summary>Next node in the bucket chain, or a nulls marker <c>~bucket</c> (negative) ending the chain.</summary>
     public int HashNext;
 
@@ -18,26 +23,26 @@ internal struct Node<TKey, TValue>
     /// <summary>Sequence counter: odd while the key/value are being written. See <see cref="HashTable{TKey, TValue}"/>.</summary>
     public int Seq;
 
-    /// <summary>LRU list links (circular, through sentinel nodes), or the free-list link in a plain hash map.</summary>
-    public int Prev;
-
-    /// <summary>See <see cref="Prev"/>.</summary>
-    public int Next;
-
-    /// <summary>The CPU whose pending or free list holds the node (common), or that owns it (per-CPU flavor).</summary>
-    public ushort Cpu;
+    /// <summary>The reference bit: set (only if clear) by lookups, cleared by every list move.</summary>
+    public byte Ref;
 
     /// <summary>Which list the node is on (<see cref="LruListType"/>).</summary>
     public byte Type;
 
-    /// <summary>The reference bit: set (only if clear) by lookups, cleared by every list move.</summary>
-    public byte Ref;
+    /// <summary>The CPU whose pending or free list holds the node (common), or that owns it (per-CPU flavor).</summary>
+    public ushort Cpu;
 
     /// <summary>The key.</summary>
     public TKey Key;
 
     /// <summary>The value.</summary>
     public TValue Value;
+
+    /// <summary>LRU list links (circular, through sentinel nodes), or the free-list link in a plain hash map.</summary>
+    public int Prev;
+
+    /// <summary>See <see cref="Prev"/>.</summary>
+    public int Next;
 }
 
 /// <summary>The kernel's <c>enum bpf_lru_list_type</c>, plus a marker for list-head sentinels.</summary>
