@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Exporters.Csv;
 using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Jobs;
 
@@ -8,15 +10,21 @@ namespace PerfKit.Bench;
 public static class BenchConfig
 {
     /// <summary>
-    /// Default config (GitHub-markdown, CSV and HTML exporters) plus the JSON exporter. Unless the command line names a job, one job
+    /// BenchmarkDotNet's defaults with GitHub-markdown, CSV and JSON exporters. Unless the command line names a job, one job
     /// sized for a shared 2-core machine: 1 launch, 3 warm-up and 10 measured iterations of about 250 ms.
     /// </summary>
     /// <param name="artifactsPath">Where BenchmarkDotNet writes results, or null to leave it to the command line.</param>
     /// <param name="addDefaultJob">False when the command line names its own job.</param>
     public static IConfig Create(string? artifactsPath, bool addDefaultJob)
     {
-        ManualConfig config = ManualConfig.Create(DefaultConfig.Instance)
-            .AddExporter(JsonExporter.Full) // the default config already exports GitHub markdown, CSV and HTML
+        // The default config, less its HTML exporter (the markdown says the same), plus JSON.
+        IConfig defaults = DefaultConfig.Instance;
+        ManualConfig config = ManualConfig.CreateEmpty()
+            .AddColumnProvider(defaults.GetColumnProviders().ToArray())
+            .AddLogger(defaults.GetLoggers().ToArray())
+            .AddAnalyser(defaults.GetAnalysers().ToArray())
+            .AddValidator(defaults.GetValidators().ToArray())
+            .AddExporter(MarkdownExporter.GitHub, CsvExporter.Default, JsonExporter.Full)
             .WithOptions(ConfigOptions.DisableLogFile);
         if (artifactsPath is not null)
         {

@@ -93,7 +93,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
     public int TargetFree => _lru.TargetFree;
 
     /// <summary>Counters of the LRU's slow paths since the map was created.</summary>
-    public LruStatistics Statistics => new(_lru.Refills, _lru.Evictions, _lru.ForceShrinks, _lru.Steals);
+    public LruStatistics Statistics => _lru.Statistics;
 
     /// <summary>
     /// Creates or replaces the entry for <paramref name="key"/> (<c>htab_lru_map_update_elem</c>). A node is taken

@@ -1,3 +1,4 @@
+using BitFaster.Caching;
 using BitFaster.Caching.Lfu;
 using BitFaster.Caching.Lru;
 using BitFaster.Caching.Scheduler;
@@ -24,8 +25,9 @@ public static class HitRatePolicies
         "LruHashMap Common" => new LruMapPolicy(capacity, LruFlavor.Common),
         "LruHashMap PerCpu" => new LruMapPolicy(capacity, LruFlavor.PerCpu),
         "exact LRU" => new ExactLruPolicy(capacity),
-        "ConcurrentLru" => new BitFasterLruPolicy(capacity),
-        "ConcurrentLfu" => new BitFasterLfuPolicy(capacity),
+        "ConcurrentLru" => new BitFasterPolicy(new ConcurrentLru<long, long>(capacity)),
+        // W-TinyLFU with its maintenance run in the foreground, so the replay is deterministic.
+        "ConcurrentLfu" => new BitFasterPolicy(new ConcurrentLfu<long, long>(1, capacity, new ForegroundScheduler(), EqualityComparer<long>.Default)),
         "OPT (Bélády)" => new OptimalPolicy(capacity, trace),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown policy"),
     };
@@ -73,35 +75,17 @@ public static class HitRatePolicies
         }
     }
 
-    private sealed class BitFasterLruPolicy(int capacity) : IHitRatePolicy
+    /// <summary>A BitFaster.Caching cache: TryGet; on a miss, AddOrUpdate.</summary>
+    private sealed class BitFasterPolicy(ICache<long, long> cache) : IHitRatePolicy
     {
-        private readonly ConcurrentLru<long, long> _cache = new(capacity);
-
         public bool Request(long key, int position)
         {
-            if (_cache.TryGet(key, out _))
+            if (cache.TryGet(key, out _))
             {
                 return true;
             }
 
-            _cache.AddOrUpdate(key, key);
-            return false;
-        }
-    }
-
-    /// <summary>W-TinyLFU with maintenance run in the foreground, so the replay is deterministic.</summary>
-    private sealed class BitFasterLfuPolicy(int capacity) : IHitRatePolicy
-    {
-        private readonly ConcurrentLfu<long, long> _cache = new(1, capacity, new ForegroundScheduler(), EqualityComparer<long>.Default);
-
-        public bool Request(long key, int position)
-        {
-            if (_cache.TryGet(key, out _))
-            {
-                return true;
-            }
-
-            _cache.AddOrUpdate(key, key);
+            cache.AddOrUpdate(key, key);
             return false;
         }
     }

@@ -41,10 +41,10 @@ internal sealed class BpfLru<TKey, TValue>
     private readonly LruList _global = null!;          // common flavor
     private readonly LocalList[] _locals = [];         // common flavor, one per CPU
     private readonly LruList[] _percpuLists = [];      // per-CPU flavor, one per CPU
-    private PaddedCounter _refills;
-    private PaddedCounter _evictions;
-    private PaddedCounter _forceShrinks;
-    private PaddedCounter _steals;
+    // Slow-path counters, one set per CPU. Slot c is written only while CPU c's lock is held (its local lock in
+    // the common flavor, its list lock in the per-CPU flavor), so plain increments suffice and the CPUs never
+    // share a counter's cache line; readers sum the slots.
+    private readonly PerCpu<LruCounters> _counters;
 
     public BpfLru(HashTable<TKey, TValue> table, LruFlavor flavor, int possibleCpus, int targetFree, bool stealBeforeShrink)
     {
@@ -53,6 +53,7 @@ internal sealed class BpfLru<TKey, TValue>
         _percpu = flavor == LruFlavor.PerCpu;
         _stealBeforeShrink = stealBeforeShrink && !_percpu;
         _cpus = possibleCpus;
+        _counters = new PerCpu<LruCounters>(possibleCpus);
         TargetFree = targetFree;
         int sentinel = table.Capacity;
         if (_percpu)
@@ -90,13 +91,24 @@ internal sealed class BpfLru<TKey, TValue>
     /// <summary>Nodes a common-flavor refill moves to a CPU's local free list (the kernel's target_free).</summary>
     public int TargetFree { get; }
 
-    public long Refills => Volatile.Read(ref _refills.Value);
+    /// <summary>The counters summed over CPUs (exact when no operation is in flight).</summary>
+    public LruStatistics Statistics
+    {
+        get
+        {
+            long refills = 0, evictions = 0, forceShrinks = 0, steals = 0;
+            for (int cpu = 0; cpu < _cpus; cpu++)
+            {
+                ref LruCounters c = ref _counters[cpu];
+                refills += Volatile.Read(ref c.Refills);
+                evictions += Volatile.Read(ref c.Evictions);
+                forceShrinks += Volatile.Read(ref c.ForceShrinks);
+                steals += Volatile.Read(ref c.Steals);
+            }
 
-    public long Evictions => Volatile.Read(ref _evictions.Value);
-
-    public long ForceShrinks => Volatile.Read(ref _forceShrinks.Value);
-
-    public long Steals => Volatile.Read(ref _steals.Value);
+            return new LruStatistics(refills, evictions, forceShrinks, steals);
+        }
+    }
 
     /// <summary>bpf_lru_pop_free: a free node for the current CPU, evicting or stealing if needed; -1 if none.</summary>
     public int PopFree() => _percpu ? PercpuPopFree() : CommonPopFree();
@@ -163,7 +175,7 @@ internal sealed class BpfLru<TKey, TValue>
             n = LocalPopFree(loc);
             if (n < 0)
             {
-                PopFreeToLocal(loc, shrink: !_stealBeforeShrink);
+                PopFreeToLocal(loc, cpu, shrink: !_stealBeforeShrink);
                 n = LocalPopFree(loc);
             }
 
@@ -181,7 +193,7 @@ internal sealed class BpfLru<TKey, TValue>
             {
                 if (n < 0)
                 {
-                    PopFreeToLocal(loc, shrink: true); // nobody has a free node left: only now evict
+                    PopFreeToLocal(loc, cpu, shrink: true); // nobody has a free node left: only now evict
                     n = LocalPopFree(loc);
                 }
 
@@ -198,7 +210,7 @@ internal sealed class BpfLru<TKey, TValue>
 
     // bpf_lru_list_pop_free_to_local: flush pending → rotate → take up to target_free free nodes → shrink the
     // shortfall. Called with the local lock held; takes the global lock inside it.
-    private void PopFreeToLocal(LocalList loc, bool shrink)
+    private void PopFreeToLocal(LocalList loc, int cpu, bool shrink)
     {
         lock (_global.Lock)
         {
@@ -213,11 +225,11 @@ internal sealed class BpfLru<TKey, TValue>
 
             if (nfree < TargetFree && shrink)
             {
-                Shrink(_global, TargetFree - nfree, loc.FreeHead, LruListType.LocalFree);
+                Shrink(_global, TargetFree - nfree, loc.FreeHead, LruListType.LocalFree, cpu);
             }
         }
 
-        Interlocked.Increment(ref _refills.Value);
+        _counters[cpu].Refills++; // under CPU cpu's local lock
     }
 
     // The kernel's last resort: other CPUs' (and our own) local free lists, then their pending lists from the
@@ -235,7 +247,7 @@ internal sealed class BpfLru<TKey, TValue>
                 n = LocalPopFree(victim);
                 if (n < 0)
                 {
-                    n = LocalPopPending(victim);
+                    n = LocalPopPending(victim, steal);
                 }
             }
 
@@ -246,10 +258,10 @@ internal sealed class BpfLru<TKey, TValue>
         loc.NextSteal = steal; // racy by design, as in the kernel: only a starting point for the next steal
         if (n >= 0)
         {
-            Interlocked.Increment(ref _steals.Value);
             lock (loc.Lock)
             {
                 LocalAddPending(loc, cpu, n);
+                _counters[cpu].Steals++;
             }
         }
 
@@ -267,7 +279,7 @@ internal sealed class BpfLru<TKey, TValue>
                 int n = LocalPopFree(victim);
                 if (n >= 0)
                 {
-                    Interlocked.Increment(ref _steals.Value);
+                    _counters[steal].Steals++; // under the victim's lock
                     return n;
                 }
             }
@@ -312,7 +324,7 @@ internal sealed class BpfLru<TKey, TValue>
 
     // __local_list_pop_pending: from the tail (oldest), first an unreferenced node whose delete from the hash
     // table succeeds, then, forced, any such node.
-    private int LocalPopPending(LocalList loc)
+    private int LocalPopPending(LocalList loc, int cpu)
     {
         for (int pass = 0; pass < 2; pass++)
         {
@@ -321,7 +333,7 @@ internal sealed class BpfLru<TKey, TValue>
             {
                 if ((_nodes[n].Ref == 0 || force) && _table.TryUnlinkNode(n))
                 {
-                    Interlocked.Increment(ref _evictions.Value);
+                    _counters[cpu].Evictions++; // under CPU cpu's local lock
                     ListDel(n);
                     return n;
                 }
@@ -353,14 +365,15 @@ internal sealed class BpfLru<TKey, TValue>
     // empty; the node goes straight to the head of inactive (no pending stage).
     private int PercpuPopFree()
     {
-        LruList l = _percpuLists[PerfKit.Cpu.IndexFor(_cpus)];
+        int cpu = PerfKit.Cpu.IndexFor(_cpus);
+        LruList l = _percpuLists[cpu];
         lock (l.Lock)
         {
             Rotate(l);
             if (IsEmpty(l.FreeHead))
             {
-                Shrink(l, PercpuFreeTarget, l.FreeHead, LruListType.Free);
-                Interlocked.Increment(ref _refills.Value);
+                Shrink(l, PercpuFreeTarget, l.FreeHead, LruListType.Free, cpu);
+                _counters[cpu].Refills++;
             }
 
             if (IsEmpty(l.FreeHead))
@@ -454,9 +467,11 @@ internal sealed class BpfLru<TKey, TValue>
 
     // __bpf_lru_list_shrink: the inactive shrink; if it freed nothing, force-shrink exactly one node ignoring the
     // reference bit (the tail of inactive, or of active when inactive is empty).
-    private int Shrink(LruList l, int target, int freeHead, byte freeType)
+    // cpu: whose counters to charge; the caller holds that CPU's lock.
+    private int Shrink(LruList l, int target, int freeHead, byte freeType, int cpu)
     {
         int freed = ShrinkInactive(l, target, freeHead, freeType);
+        _counters[cpu].Evictions += freed;
         if (freed > 0)
         {
             return freed;
@@ -468,8 +483,8 @@ internal sealed class BpfLru<TKey, TValue>
             if (_table.TryUnlinkNode(n))
             {
                 MoveToFree(l, n, freeHead, freeType);
-                Interlocked.Increment(ref _evictions.Value);
-                Interlocked.Increment(ref _forceShrinks.Value);
+                _counters[cpu].Evictions++;
+                _counters[cpu].ForceShrinks++;
                 return 1;
             }
         }
@@ -505,11 +520,6 @@ internal sealed class BpfLru<TKey, TValue>
             }
 
             n = prev;
-        }
-
-        if (freed > 0)
-        {
-            Interlocked.Add(ref _evictions.Value, freed);
         }
 
         return freed;
@@ -716,5 +726,13 @@ internal sealed class BpfLru<TKey, TValue>
     {
         ListDel(n);
         ListAdd(n, head);
+    }
+
+    private struct LruCounters
+    {
+        public long Refills;
+        public long Evictions;
+        public long ForceShrinks;
+        public long Steals;
     }
 }

@@ -60,6 +60,34 @@ internal sealed class LruSelftestHarness
         Assert.True(Expected.TryAdd(key, value), $"expected map already had {key}");
     }
 
+    /// <summary>Inserts keys <paramref name="first"/>..<paramref name="last"/> into the LRU map only.</summary>
+    public void InsertRange(ulong first, ulong last)
+    {
+        for (ulong key = first; key <= last; key++)
+        {
+            Insert(key);
+        }
+    }
+
+    /// <summary>Inserts keys <paramref name="first"/>..<paramref name="last"/> into both maps.</summary>
+    public void InsertBothRange(ulong first, ulong last)
+    {
+        for (ulong key = first; key <= last; key++)
+        {
+            InsertBoth(key);
+        }
+    }
+
+    /// <summary>Program lookups of <paramref name="first"/>..<paramref name="last"/>, each key then expected with value 1234.</summary>
+    public void ReferenceRange(ulong first, ulong last)
+    {
+        for (ulong key = first; key <= last; key++)
+        {
+            LookupWithRefBit(key);
+            Expected.Add(key, 1234);
+        }
+    }
+
     /// <summary>bpf_map_lookup_elem_with_ref_bit (a program lookup) that must find the key; returns the value.</summary>
     public ulong LookupWithRefBit(ulong key)
     {

@@ -58,24 +58,11 @@ public sealed class LruSelftests
     public void Sanity1_UnreferencedRecycledFirst(LruVariant v)
     {
         using CpuPin pin = Cpu.Pin(0);
-        int batch = v.TgtFree / 2;
-        int filled = v.OldText ? v.TgtFree : v.MapSize(v.TgtFree);
-        var t = new LruSelftestHarness(v, filled + batch);
-        for (ulong key = 1; key <= (ulong)filled; key++)
-        {
-            t.Insert(key);
-        }
+        LruSelftestHarness t = FilledForSanity1And2(v, out int batch, out int filled);
 
-        for (ulong key = 1; key <= (ulong)batch; key++)
-        {
-            t.LookupWithRefBit(key);
-            t.Expected.Add(key, 1234);
-        }
+        t.ReferenceRange(1, (ulong)batch);
 
-        for (ulong key = (ulong)filled + 1; key <= (ulong)(2 * filled); key++)
-        {
-            t.InsertBoth(key);
-        }
+        t.InsertBothRange((ulong)filled + 1, (ulong)(2 * filled));
 
         t.AssertEqual();
     }
@@ -86,13 +73,7 @@ public sealed class LruSelftests
     public void Sanity2_OverCapacityRecyclesOldest(LruVariant v)
     {
         using CpuPin pin = Cpu.Pin(0);
-        int batch = v.TgtFree / 2;
-        int filled = v.OldText ? v.TgtFree : v.MapSize(v.TgtFree);
-        var t = new LruSelftestHarness(v, filled + batch);
-        for (ulong key = 1; key <= (ulong)filled; key++)
-        {
-            t.Insert(key);
-        }
+        LruSelftestHarness t = FilledForSanity1And2(v, out int batch, out int filled);
 
         // The update's node allocation refills the local list by shrinking the inactive tail: key 1 is evicted
         // by its own update, which then fails for want of the key.
@@ -140,21 +121,11 @@ public sealed class LruSelftests
         }
 
         var t = new LruSelftestHarness(v, mapSize);
-        for (ulong key = 1; key <= (ulong)mapSize; key++)
-        {
-            t.Insert(key);
-        }
+        t.InsertRange(1, (ulong)mapSize);
 
-        for (ulong key = 1; key <= (ulong)referenced; key++)
-        {
-            t.LookupWithRefBit(key);
-            t.Expected.Add(key, 1234);
-        }
+        t.ReferenceRange(1, (ulong)referenced);
 
-        for (ulong key = (ulong)mapSize + 1; key <= (ulong)(mapSize + batch); key++)
-        {
-            t.InsertBoth(key);
-        }
+        t.InsertBothRange((ulong)mapSize + 1, (ulong)(mapSize + batch));
 
         t.AssertEqual();
     }
@@ -168,10 +139,7 @@ public sealed class LruSelftests
         int tgt = v.TgtFree;
         int size = v.Flavor == LruFlavor.PerCpu ? 3 * tgt * v.Cpus : v.OldText ? 3 * tgt : 3 * v.MapSize(tgt);
         var t = new LruSelftestHarness(v, size);
-        for (ulong key = 1; key <= (ulong)(2 * tgt); key++)
-        {
-            t.Insert(key);
-        }
+        t.InsertRange(1, (ulong)(2 * tgt));
 
         Assert.Equal(MapResult.KeyExists, t.Update(1, 1234, UpdateFlags.NoExist));
         ulong k = 1;
@@ -264,6 +232,17 @@ public sealed class LruSelftests
     [Theory]
     [MemberData(nameof(AllVariants))]
     public void Sanity8_SyscallLookupDoesNotProtect(LruVariant v) => RefBitScenario(v, programLookupKey: 2, syscallLookupKey: 1);
+
+    // sanity1 and sanity2: a map of filled + batch entries (batch = tgt_free/2; filled = __map_size(tgt_free), or
+    // tgt_free in the old text), with keys 1..filled inserted.
+    private static LruSelftestHarness FilledForSanity1And2(LruVariant v, out int batch, out int filled)
+    {
+        batch = v.TgtFree / 2;
+        filled = v.OldText ? v.TgtFree : v.MapSize(v.TgtFree);
+        var t = new LruSelftestHarness(v, filled + batch);
+        t.InsertRange(1, (ulong)filled);
+        return t;
+    }
 
     private static void RefBitScenario(LruVariant v, ulong programLookupKey, ulong syscallLookupKey)
     {
