@@ -9,6 +9,8 @@ namespace PerfKit.Hooks;
 public sealed class Socket
 {
     private CookieCell _cookie; // mutable struct: used in place, never copied
+    private SocketReverseNatLog _reverseNat; // guarded by _reverseNatLock
+    private readonly Lock _reverseNatLock = new();
 
     internal Socket(NetNamespace ns, SocketProtocol protocol)
     {
@@ -30,4 +32,29 @@ public sealed class Socket
 
     /// <summary>Whether the cookie has been assigned yet.</summary>
     public bool HasCookie => _cookie.IsAssigned;
+
+    /// <summary>Remembers that a reverse-NAT entry exists for this socket and backend (only new or changed entries get here).</summary>
+    internal void RecordReverseNat(IpAddr backend, ushort port)
+    {
+        lock (_reverseNatLock)
+        {
+            _reverseNat.Record(backend, port);
+        }
+    }
+
+    /// <summary>Takes the recorded backends, clearing the record, into <paramref name="into"/>; returns how many.</summary>
+    internal int TakeReverseNatRecord(Span<(IpAddr Address, ushort Port)> into)
+    {
+        lock (_reverseNatLock)
+        {
+            int count = _reverseNat.Count;
+            for (int i = 0; i < count; i++)
+            {
+                into[i] = _reverseNat[i];
+            }
+
+            _reverseNat.Clear();
+            return count;
+        }
+    }
 }

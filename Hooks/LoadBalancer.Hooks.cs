@@ -1,0 +1,246 @@
+using PerfKit.Hooks.Tables;
+
+namespace PerfKit.Hooks;
+
+/// <summary>
+/// Cilium's socket-level service load balancer (bpf_sock.c): the cgroup connect, sendmsg, recvmsg, getpeername and
+/// release hooks, which translate a service address to a backend at the socket layer, and the control plane that
+/// fills their tables. One implementation of the logic, specialised by the JIT for each <typeparamref name="TTables"/>.
+/// </summary>
+/// <typeparam name="TTables">The table implementation (a struct policy); <see cref="SocketLoadBalancer"/> uses <see cref="BpfTables"/>.</typeparam>
+/// <remarks>
+/// Hooks are thread-safe, take no lock of their own and allocate nothing. Whether a socket is in the host is
+/// <c>GetNetnsCookie(socket) == GetNetnsCookie(null)</c>, the reason the netns cookie exists.
+/// </remarks>
+public partial class LoadBalancer<TTables>
+    where TTables : struct, ILoadBalancerTables
+{
+    // Not readonly: a readonly field of a struct type parameter would be copied defensively on every call.
+    private TTables _tables;
+    private readonly NetworkHost _host;
+    private readonly ulong _hostNetnsCookie;
+    private readonly TimeProvider _time;
+    private readonly ushort _nodePortMin;
+    private readonly ushort _nodePortMax;
+
+    /// <summary>Creates the load balancer for <paramref name="host"/>'s sockets over <paramref name="tables"/>.</summary>
+    public LoadBalancer(NetworkHost host, TTables tables, LoadBalancerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _host = host;
+        _tables = tables;
+        _time = options.Time;
+        _nodePortMin = options.NodePortMin;
+        _nodePortMax = options.NodePortMax;
+        _hostNetnsCookie = host.GetNetnsCookie(null); // constant for the host's lifetime (Cilium main: HOST_NETNS_COOKIE)
+    }
+
+    /// <summary>The tables the hooks run on.</summary>
+    public TTables Tables => _tables;
+
+    /// <summary>cgroup/connect4 and connect6: translates a service destination to a backend, TCP or UDP.</summary>
+    /// <param name="socket">The connecting socket.</param>
+    /// <param name="address">The destination the application passed; rewritten to the backend when translated.</param>
+    public HookResult Connect(Socket socket, ref SockAddr address) => TranslateForward(socket, ref address);
+
+    /// <summary>cgroup/sendmsg4 and sendmsg6: the same translation per datagram, for unconnected UDP sockets.</summary>
+    public HookResult SendMsg(Socket socket, ref SockAddr address)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        return socket.Protocol == SocketProtocol.Udp
+            ? TranslateForward(socket, ref address)
+            : HookResult.Proceed(HookReason.ProtocolNotSupported);
+    }
+
+    /// <summary>cgroup/recvmsg4 and recvmsg6: rewrites a datagram's source from the backend back to the service address.</summary>
+    public HookResult RecvMsg(Socket socket, ref SockAddr source) => TranslateReverse(socket, ref source);
+
+    /// <summary>cgroup/getpeername4 and getpeername6: reports the service address as the peer of a translated socket.</summary>
+    public HookResult GetPeerName(Socket socket, ref SockAddr peer) => TranslateReverse(socket, ref peer);
+
+    /// <summary>cgroup/sock_release: deletes the reverse-NAT entries the socket's translations wrote.</summary>
+    public void Release(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        if (!socket.HasCookie)
+        {
+            return; // never translated: no entry can exist
+        }
+
+        Span<(IpAddr Address, ushort Port)> written = stackalloc (IpAddr, ushort)[SocketReverseNatLog.Capacity];
+        int count = socket.TakeReverseNatRecord(written);
+        for (int i = 0; i < count; i++)
+        {
+            _tables.DeleteReverseNat(new ReverseNatKey(socket.Cookie, written[i].Address, written[i].Port));
+        }
+    }
+
+    // __sock_xlate_fwd.
+    private HookResult TranslateForward(Socket socket, ref SockAddr address)
+    {
+        ArgumentNullException.ThrowIfNull(socket); // a null context would read as the host namespace
+        ulong ownNetns = _host.GetNetnsCookie(socket); // also rejects a socket of another host
+        if (!address.IsWellFormed || address.Port == 0)
+        {
+            return HookResult.Reject(HookReason.InvalidAddress);
+        }
+
+        bool inHost = ownNetns == _hostNetnsCookie;
+        var key = new ServiceKey(address.Address, address.Port, 0, (byte)socket.Protocol, ServiceKey.ScopeExternal);
+        if (!LookupService(ref key, out ServiceEntry service) && !LookupWildcard(ref key, inHost, out service))
+        {
+            return HookResult.Proceed(HookReason.NoService);
+        }
+
+        // The CVE-2020-8554 guard: an ExternalIP, or a HostPort reached through a non-loopback address, is translated
+        // at the socket only when the address is this node's; otherwise the packet path decides.
+        if (((service.Flags & ServiceTraits.ExternalIp) != 0 || ((service.Flags & ServiceTraits.HostPort) != 0 && !address.Address.IsLoopback))
+            && _tables.NodeAddressKindOf(address.Address) != NodeAddressKind.Local)
+        {
+            return HookResult.Proceed(HookReason.NotLocal);
+        }
+
+        if (service.Count == 0)
+        {
+            return HookResult.Reject(HookReason.NoBackend);
+        }
+
+        BackendEntry backend = default;
+        bool byAffinity = false;
+        var affinityKey = new AffinityKey(ownNetns, service.RevNatId);
+        long now = 0;
+        if ((service.Flags & ServiceTraits.Affinity) != 0)
+        {
+            now = _time.GetTimestamp();
+            uint remembered = AffinityBackend(affinityKey, service, now);
+            byAffinity = remembered != 0 && _tables.TryGetBackend(remembered, out backend); // a vanished backend falls back to selection
+        }
+
+        if (!byAffinity)
+        {
+            // Random for TCP; the socket cookie for UDP, so every datagram of an unconnected socket picks the same slot.
+            ulong pick = socket.Protocol == SocketProtocol.Tcp ? (ulong)Random.Shared.Next() : socket.Cookie;
+            key.Slot = (ushort)((pick % service.Count) + 1);
+            if (!_tables.TryGetService(key, out ServiceEntry slot) || !_tables.TryGetBackend(slot.BackendIdOrTimeout, out backend))
+            {
+                return HookResult.Reject(HookReason.NoBackend); // the control plane shrank the service under us
+            }
+
+            if ((service.Flags & ServiceTraits.Affinity) != 0)
+            {
+                _tables.PutAffinity(affinityKey, new AffinityEntry(now, slot.BackendIdOrTimeout));
+            }
+        }
+
+        // sock_update_revnat: look up first and write only when absent or different (an LRU update always takes a node).
+        var reverseKey = new ReverseNatKey(socket.Cookie, backend.Address, backend.Port);
+        var reverseEntry = new ReverseNatEntry(address.Address, address.Port, service.RevNatId);
+        if (!_tables.TryGetReverseNat(reverseKey, out ReverseNatEntry existing) || existing != reverseEntry)
+        {
+            if (!_tables.PutReverseNat(reverseKey, reverseEntry))
+            {
+                return HookResult.Reject(HookReason.ReverseNatFull);
+            }
+
+            socket.RecordReverseNat(backend.Address, backend.Port);
+        }
+
+        address.Address = backend.Address;
+        address.Port = backend.Port;
+        return HookResult.Proceed(byAffinity ? HookReason.TranslatedByAffinity : HookReason.Translated);
+    }
+
+    // lb_lookup_service with scope switch: a Local-traffic-policy frontend is looked up again in the internal scope.
+    private bool LookupService(ref ServiceKey key, out ServiceEntry service)
+    {
+        if (!_tables.TryGetService(key, out service))
+        {
+            return false;
+        }
+
+        if ((service.Flags & ServiceTraits.LocalScope) == 0)
+        {
+            return true;
+        }
+
+        key.Scope = ServiceKey.ScopeInternal;
+        return _tables.TryGetService(key, out service);
+    }
+
+    // sock_wildcard_lookup_full: NodePort (inside the range: loopback from the host, or a node address) and HostPort
+    // (outside it: loopback or a local address) through the 0.0.0.0/:: surrogate frontend.
+    private bool LookupWildcard(ref ServiceKey key, bool inHost, out ServiceEntry service)
+    {
+        IpAddr destination = key.Address;
+        bool nodePortRange = key.Port >= _nodePortMin && key.Port <= _nodePortMax;
+        bool eligible = nodePortRange
+            ? (inHost && destination.IsLoopback) || _tables.NodeAddressKindOf(destination) != NodeAddressKind.None
+            : destination.IsLoopback || _tables.NodeAddressKindOf(destination) == NodeAddressKind.Local;
+        if (eligible)
+        {
+            key.Address = destination.AnyOfFamily;
+            ServiceTraits required = nodePortRange ? ServiceTraits.NodePort : ServiceTraits.HostPort;
+            if (LookupService(ref key, out service) && (service.Flags & required) != 0)
+            {
+                return true;
+            }
+        }
+
+        key = key with { Address = destination, Scope = ServiceKey.ScopeExternal };
+        service = default;
+        return false;
+    }
+
+    // lb_affinity_backend_id_by_netns: the remembered backend if the entry has not timed out and the backend still
+    // belongs to the frontend (then last-used is refreshed in place); otherwise the entry is deleted and 0 returned.
+    private uint AffinityBackend(in AffinityKey key, in ServiceEntry service, long now)
+    {
+        if (!_tables.TryGetAffinity(key, out AffinityEntry entry))
+        {
+            return 0;
+        }
+
+        long timeout = service.BackendIdOrTimeout * _time.TimestampFrequency;
+        if (entry.LastUsed + timeout <= now || !_tables.IsAffinityMatch(new AffinityMatchKey(entry.BackendId, service.RevNatId)))
+        {
+            _tables.DeleteAffinity(key);
+            return 0;
+        }
+
+        _tables.RefreshAffinity(key, entry with { LastUsed = now });
+        return entry.BackendId;
+    }
+
+    // __sock_xlate_rev: backend address → service address, unless the service is gone or changed (then the entry
+    // is deleted as stale).
+    private HookResult TranslateReverse(Socket socket, ref SockAddr source)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        _host.GetNetnsCookie(socket); // rejects a socket of another host
+        if (!source.IsWellFormed)
+        {
+            return HookResult.Proceed(HookReason.InvalidAddress);
+        }
+
+        var reverseKey = new ReverseNatKey(socket.Cookie, source.Address, source.Port);
+        if (!_tables.TryGetReverseNat(reverseKey, out ReverseNatEntry entry))
+        {
+            return HookResult.Proceed(HookReason.NoReverseEntry);
+        }
+
+        var key = new ServiceKey(entry.Address, entry.Port, 0, (byte)socket.Protocol, ServiceKey.ScopeExternal);
+        bool found = _tables.TryGetService(key, out ServiceEntry service)
+            || _tables.TryGetService(key with { Address = entry.Address.AnyOfFamily }, out service);
+        if (!found || service.RevNatId != entry.RevNatId || service.Count == 0)
+        {
+            _tables.DeleteReverseNat(reverseKey);
+            return HookResult.Proceed(HookReason.StaleReverseEntry);
+        }
+
+        source.Address = entry.Address;
+        source.Port = entry.Port;
+        return HookResult.Proceed(HookReason.ReverseTranslated);
+    }
+}

@@ -1,0 +1,274 @@
+using PerfKit.Hooks;
+using PerfKit.Hooks.Tables;
+
+namespace PerfKit.PropertyTests.Hooks;
+
+/// <summary>One scenario per path of the socket load balancer.</summary>
+public sealed class LoadBalancerScenarioTests
+{
+    private static readonly IpAddr[] Backends3 = new[] { "10.1.0.1", "10.1.0.2", "10.1.0.3" }.Select(IpAddr.Parse).ToArray();
+
+    [Fact]
+    public void ClusterIp_TcpConnect_TranslatesToABackend_AndGetPeerNameReportsTheVip()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.10", 80));
+        (HookResult result, SockAddr address, Socket socket) = f.Connect(f.Pod, SockAddr.V4("10.96.0.10", 80));
+        Assert.Equal(HookResult.Proceed(HookReason.Translated), result);
+        Assert.Contains(address.Address, Backends3);
+        Assert.Equal(8080, address.Port);
+
+        SockAddr peer = address;
+        Assert.Equal(HookReason.ReverseTranslated, f.Lb.GetPeerName(socket, ref peer).Reason);
+        Assert.Equal(SockAddr.V4("10.96.0.10", 80), peer);
+    }
+
+    [Fact]
+    public void UnknownDestination_IsNotTranslated()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.10", 80));
+        (HookResult result, SockAddr address, _) = f.Connect(f.Pod, SockAddr.V4("10.96.0.10", 81));
+        Assert.Equal(HookResult.Proceed(HookReason.NoService), result);
+        Assert.Equal(SockAddr.V4("10.96.0.10", 81), address);
+    }
+
+    [Fact]
+    public void Affinity_SameNamespaceKeepsItsBackend_UntilTheTimeout()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.20", 80, affinitySeconds: 30));
+        (HookResult first, SockAddr chosen, _) = f.Connect(f.Pod, SockAddr.V4("10.96.0.20", 80));
+        Assert.Equal(HookReason.Translated, first.Reason);
+        for (int i = 0; i < 20; i++)
+        {
+            f.Clock.Advance(29); // each use refreshes last-used in place, so the entry never expires while used
+            (HookResult again, SockAddr address, _) = f.Connect(f.Pod, SockAddr.V4("10.96.0.20", 80));
+            Assert.Equal(HookReason.TranslatedByAffinity, again.Reason);
+            Assert.Equal(chosen, address);
+        }
+
+        f.Clock.Advance(30); // last-used + timeout <= now: expired
+        Assert.Equal(HookReason.Translated, f.Connect(f.Pod, SockAddr.V4("10.96.0.20", 80)).Result.Reason);
+    }
+
+    [Fact]
+    public void Affinity_IsLost_WhenTheBackendLeavesTheService()
+    {
+        var f = new LoadBalancerFixture();
+        ServiceSpec spec = LoadBalancerFixture.Service("10.96.0.21", 80, affinitySeconds: 3600);
+        f.Lb.AddService(spec);
+        SockAddr chosen = f.Connect(f.Pod, SockAddr.V4("10.96.0.21", 80)).Address;
+        f.Lb.UpdateService(spec with { Backends = spec.Backends.Where(b => b.Address != chosen.Address).ToArray() });
+        (HookResult result, SockAddr address, _) = f.Connect(f.Pod, SockAddr.V4("10.96.0.21", 80));
+        Assert.Equal(HookReason.Translated, result.Reason);
+        Assert.NotEqual(chosen.Address, address.Address);
+    }
+
+    [Fact]
+    public void Affinity_TwoNamespacesAreIndependent()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.22", 80, affinitySeconds: 3600));
+        NetNamespace other = f.Host.CreateNamespace();
+        Assert.Equal(HookReason.Translated, f.Connect(f.Pod, SockAddr.V4("10.96.0.22", 80)).Result.Reason);
+        Assert.Equal(HookReason.Translated, f.Connect(other, SockAddr.V4("10.96.0.22", 80)).Result.Reason); // no entry for it yet
+        Assert.Equal(HookReason.TranslatedByAffinity, f.Connect(other, SockAddr.V4("10.96.0.22", 80)).Result.Reason);
+        var keys = f.Lb.Tables.Affinity.Select(e => e.Key.NetnsCookie).Order().ToArray();
+        Assert.Equal(new[] { f.Pod.Cookie, other.Cookie }.Order(), keys);
+    }
+
+    [Fact]
+    public void ExternalIp_NotLocal_IsNotTranslated_FromAPodNorFromTheHost_ButALocalOneIs()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("203.0.113.7", 443, ServiceType.ExternalIp));
+        f.Lb.AddService(LoadBalancerFixture.Service("192.0.2.1", 443, ServiceType.ExternalIp));
+        f.Lb.SetNodeAddress(IpAddr.Parse("192.0.2.1"), NodeAddressKind.Local);
+        foreach (NetNamespace ns in new[] { f.Pod, f.Host.InitialNamespace })
+        {
+            (HookResult result, SockAddr address, _) = f.Connect(ns, SockAddr.V4("203.0.113.7", 443));
+            Assert.Equal(HookResult.Proceed(HookReason.NotLocal), result);
+            Assert.Equal(SockAddr.V4("203.0.113.7", 443), address);
+            Assert.Equal(HookReason.Translated, f.Connect(ns, SockAddr.V4("192.0.2.1", 443)).Result.Reason);
+        }
+    }
+
+    [Fact]
+    public void LoopbackNodePort_WorksFromTheHost_NotFromAPod()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("0.0.0.0", 30080, ServiceType.NodePort));
+        Assert.Equal(HookReason.Translated, f.Connect(f.Host.InitialNamespace, SockAddr.V4("127.0.0.1", 30080)).Result.Reason);
+        Assert.Equal(HookReason.NoService, f.Connect(f.Pod, SockAddr.V4("127.0.0.1", 30080)).Result.Reason);
+    }
+
+    [Fact]
+    public void NodePort_ThroughLocalAndRemoteNodeAddresses_NotThroughOthers()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("0.0.0.0", 30081, ServiceType.NodePort));
+        f.Lb.SetNodeAddress(IpAddr.Parse("192.168.1.10"), NodeAddressKind.Local);
+        f.Lb.SetNodeAddress(IpAddr.Parse("192.168.1.11"), NodeAddressKind.RemoteNode);
+        Assert.Equal(HookReason.Translated, f.Connect(f.Pod, SockAddr.V4("192.168.1.10", 30081)).Result.Reason);
+        Assert.Equal(HookReason.Translated, f.Connect(f.Pod, SockAddr.V4("192.168.1.11", 30081)).Result.Reason);
+        Assert.Equal(HookReason.NoService, f.Connect(f.Pod, SockAddr.V4("192.168.1.12", 30081)).Result.Reason);
+        f.Lb.SetNodeAddress(IpAddr.Parse("192.168.1.11"), NodeAddressKind.None);
+        Assert.Equal(HookReason.NoService, f.Connect(f.Pod, SockAddr.V4("192.168.1.11", 30081)).Result.Reason);
+    }
+
+    [Fact]
+    public void HostPort_LocalOrLoopbackOnly()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("0.0.0.0", 8443, ServiceType.HostPort));
+        f.Lb.SetNodeAddress(IpAddr.Parse("192.168.1.10"), NodeAddressKind.Local);
+        f.Lb.SetNodeAddress(IpAddr.Parse("192.168.1.11"), NodeAddressKind.RemoteNode);
+        Assert.Equal(HookReason.Translated, f.Connect(f.Pod, SockAddr.V4("192.168.1.10", 8443)).Result.Reason);
+        Assert.Equal(HookReason.Translated, f.Connect(f.Pod, SockAddr.V4("127.0.0.1", 8443)).Result.Reason);
+        Assert.Equal(HookReason.NoService, f.Connect(f.Pod, SockAddr.V4("192.168.1.11", 8443)).Result.Reason);
+    }
+
+    [Fact]
+    public void UdpSendMsgThenRecvMsg_RestoresTheServiceAddress_AndTheBackendIsStablePerSocket()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.53", 53, protocol: SocketProtocol.Udp, backends: 5));
+        Socket socket = f.Pod.CreateSocket(SocketProtocol.Udp);
+        SockAddr first = SockAddr.V4("10.96.0.53", 53);
+        Assert.Equal(HookReason.Translated, f.Lb.SendMsg(socket, ref first).Reason);
+        for (int i = 0; i < 10; i++)
+        {
+            SockAddr again = SockAddr.V4("10.96.0.53", 53);
+            f.Lb.SendMsg(socket, ref again);
+            Assert.Equal(first, again);
+        }
+
+        SockAddr reply = first;
+        Assert.Equal(HookReason.ReverseTranslated, f.Lb.RecvMsg(socket, ref reply).Reason);
+        Assert.Equal(SockAddr.V4("10.96.0.53", 53), reply);
+        Assert.Equal(1, f.Lb.Tables.ReverseNat.Count); // compare-before-write: ten sends, one entry, no rewrite
+    }
+
+    [Fact]
+    public void StaleReverseEntry_IsDropped_WhenTheServiceIsGone()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.54", 53, protocol: SocketProtocol.Udp));
+        Socket socket = f.Pod.CreateSocket(SocketProtocol.Udp);
+        SockAddr backend = SockAddr.V4("10.96.0.54", 53);
+        f.Lb.SendMsg(socket, ref backend);
+        Assert.True(f.Lb.DeleteService(IpAddr.Parse("10.96.0.54"), 53, SocketProtocol.Udp));
+        SockAddr reply = backend;
+        Assert.Equal(HookReason.StaleReverseEntry, f.Lb.RecvMsg(socket, ref reply).Reason);
+        Assert.Equal(backend, reply);
+        Assert.Equal(HookReason.NoReverseEntry, f.Lb.RecvMsg(socket, ref reply).Reason);
+    }
+
+    [Fact]
+    public void Release_DeletesTheSocketsReverseEntries()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.55", 53, protocol: SocketProtocol.Udp));
+        Socket socket = f.Pod.CreateSocket(SocketProtocol.Udp);
+        SockAddr backend = SockAddr.V4("10.96.0.55", 53);
+        f.Lb.SendMsg(socket, ref backend);
+        f.Lb.Release(socket);
+        Assert.Equal(0, f.Lb.Tables.ReverseNat.Count);
+        SockAddr reply = backend;
+        Assert.Equal(HookReason.NoReverseEntry, f.Lb.RecvMsg(socket, ref reply).Reason);
+    }
+
+    [Fact]
+    public void ServiceWithoutBackends_RejectsWithHostUnreachable()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.56", 80, backends: 0));
+        HookResult result = f.Connect(f.Pod, SockAddr.V4("10.96.0.56", 80)).Result;
+        Assert.Equal(HookVerdict.Reject, result.Verdict);
+        Assert.Equal(-113, result.Errno);
+    }
+
+    [Fact]
+    public void V4MappedV6_IsHandledAsV4_AndWrittenBackAsV4InV6()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.57", 80));
+        (HookResult result, SockAddr address, _) = f.Connect(f.Pod, SockAddr.V6("::ffff:10.96.0.57", 80));
+        Assert.Equal(HookReason.Translated, result.Reason);
+        Assert.True(address.IsV6Socket);
+        Assert.Contains(address.Address, Backends3);
+    }
+
+    [Fact]
+    public void Ipv6Service_AndLoadBalancerVip_AreDirectHits()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("fd00::10", 80, backendPrefix: "fd00:1::"));
+        f.Lb.AddService(LoadBalancerFixture.Service("198.51.100.1", 80, ServiceType.LoadBalancer));
+        (HookResult v6, SockAddr address, _) = f.Connect(f.Pod, SockAddr.V6("fd00::10", 80));
+        Assert.Equal(HookReason.Translated, v6.Reason);
+        Assert.StartsWith("fd00:1::", address.Address.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HookReason.Translated, f.Connect(f.Pod, SockAddr.V4("198.51.100.1", 80)).Result.Reason);
+    }
+
+    [Fact]
+    public void LocalTrafficPolicy_SocketPathUsesAllBackends()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.58", 80) with
+        {
+            TrafficPolicy = TrafficPolicy.Local,
+            Backends = [new(IpAddr.Parse("10.1.0.1"), 8080, IsNodeLocal: true), new(IpAddr.Parse("10.1.0.2"), 8080, IsNodeLocal: false)],
+        });
+        var seen = Enumerable.Range(0, 200).Select(_ => f.Connect(f.Pod, SockAddr.V4("10.96.0.58", 80)).Address.Address).ToHashSet();
+        Assert.Equal(2, seen.Count);
+    }
+
+    [Fact]
+    public void SendMsgOnTcp_AndMalformedAddresses_GetTheKernelsVerdicts()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.59", 80));
+        Socket tcp = f.Pod.CreateSocket(SocketProtocol.Tcp);
+        SockAddr a = SockAddr.V4("10.96.0.59", 80);
+        Assert.Equal(HookReason.ProtocolNotSupported, f.Lb.SendMsg(tcp, ref a).Reason);
+        SockAddr v4WithV6Address = new(IpAddr.Parse("fd00::1"), 80, IsV6Socket: false);
+        Assert.Equal(HookResult.Reject(HookReason.InvalidAddress), f.Lb.Connect(tcp, ref v4WithV6Address));
+        SockAddr port0 = SockAddr.V4("10.96.0.59", 0);
+        Assert.Equal(HookResult.Reject(HookReason.InvalidAddress), f.Lb.Connect(tcp, ref port0));
+        Assert.Throws<ArgumentNullException>(() => f.Lb.Connect(null!, ref a));
+    }
+
+    [Fact]
+    public void BadServiceSpecs_Throw_AndLeaveTheTablesUnchanged()
+    {
+        var f = new LoadBalancerFixture();
+        ServiceSpec good = LoadBalancerFixture.Service("10.96.0.60", 80);
+        f.Lb.AddService(good);
+        var before = f.Lb.Tables.Services.OrderBy(e => e.Key.ToString()).ToList();
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.Lb.AddService(good with { Address = IpAddr.Parse("10.96.0.61"), Protocol = (SocketProtocol)132 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.Lb.AddService(good with { Address = IpAddr.Parse("10.96.0.61"), Port = 0 }));
+        Assert.Throws<ArgumentException>(() => f.Lb.AddService(good with { Address = IpAddr.Parse("fd00::61") })); // v6 frontend, v4 backends
+        Assert.Throws<ArgumentException>(() => f.Lb.AddService(good with { Address = IpAddr.Parse("10.96.0.61"), Backends = [good.Backends[0], good.Backends[0]] }));
+        Assert.Throws<ArgumentException>(() => f.Lb.AddService(good with { Address = IpAddr.AnyV4, Type = ServiceType.NodePort })); // port 80 not a node port
+        Assert.Throws<ArgumentException>(() => f.Lb.AddService(good with { Type = ServiceType.NodePort, Port = 30000 })); // concrete address
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.Lb.AddService(good with { Address = IpAddr.Parse("10.96.0.61"), AffinityTimeout = TimeSpan.FromMilliseconds(1500) }));
+        Assert.Throws<InvalidOperationException>(() => f.Lb.AddService(good)); // duplicate frontend
+        Assert.Throws<InvalidOperationException>(() => f.Lb.UpdateService(good with { Port = 81 })); // no such frontend
+        Assert.Throws<InvalidOperationException>(() => f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.62", 80, backends: 600))); // no room
+        Assert.Equal(before, f.Lb.Tables.Services.OrderBy(e => e.Key.ToString()).ToList());
+        Assert.Equal(1, f.Lb.ServiceCount);
+    }
+
+    [Fact]
+    public void TableLayouts_HaveCiliumsSizes_WithNoHiddenPadding()
+    {
+        Assert.Equal(24, System.Runtime.CompilerServices.Unsafe.SizeOf<ServiceKey>());       // lb6_key
+        Assert.Equal(12, System.Runtime.CompilerServices.Unsafe.SizeOf<ServiceEntry>());     // lb6_service
+        Assert.Equal(16, System.Runtime.CompilerServices.Unsafe.SizeOf<AffinityKey>());      // lb4_affinity_key
+        Assert.Equal(16, System.Runtime.CompilerServices.Unsafe.SizeOf<AffinityEntry>());    // lb_affinity_val
+        Assert.Equal(8, System.Runtime.CompilerServices.Unsafe.SizeOf<AffinityMatchKey>());  // lb_affinity_match
+        Assert.Equal(32, System.Runtime.CompilerServices.Unsafe.SizeOf<ReverseNatKey>());    // ipv6_revnat_tuple
+    }
+}
