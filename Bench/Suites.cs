@@ -1,4 +1,5 @@
 using PerfKit.Bench.Cookies;
+using PerfKit.Bench.Hooks;
 using PerfKit.Bench.Maps;
 
 namespace PerfKit.Bench;
@@ -19,6 +20,8 @@ public static class Suites
             [typeof(CookieCostBenchmarks), typeof(CookieThroughputBenchmarks)]),
         new("maps", "LRU hash map vs ConcurrentDictionary, BitFaster.Caching and MemoryCache: lookups, updates, evictions, Zipf mix at 1 and 2 threads",
             [typeof(MapLookupBenchmarks), typeof(MapUpdateBenchmarks), typeof(MapZipfBenchmarks)]),
+        new("hooks", "Socket load balancer hooks per path and on a mixed workload, on PerfKit's maps vs ConcurrentDictionary + MemoryCache",
+            [typeof(HookPathBenchmarks), typeof(HookMixedBenchmarks)]),
     ];
 
     /// <summary>Finds a suite by name (case-insensitive).</summary>
