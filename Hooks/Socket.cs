@@ -10,7 +10,7 @@ public sealed class Socket
 {
     private CookieCell _cookie; // mutable struct: used in place, never copied
     private SocketReverseNatLog _reverseNat; // guarded by _reverseNatLock
-    private readonly Lock _reverseNatLock = new();
+    private RawSpinLock _reverseNatLock; // mutable struct: used in place
 
     internal Socket(NetNamespace ns, SocketProtocol protocol)
     {
@@ -36,7 +36,7 @@ public sealed class Socket
     /// <summary>Remembers that a reverse-NAT entry exists for this socket and backend (only new or changed entries get here).</summary>
     internal void RecordReverseNat(IpAddr backend, ushort port)
     {
-        lock (_reverseNatLock)
+        using (_reverseNatLock.EnterScope())
         {
             _reverseNat.Record(backend, port);
         }
@@ -45,7 +45,7 @@ public sealed class Socket
     /// <summary>Takes the recorded backends, clearing the record, into <paramref name="into"/>; returns how many.</summary>
     internal int TakeReverseNatRecord(Span<(IpAddr Address, ushort Port)> into)
     {
-        lock (_reverseNatLock)
+        using (_reverseNatLock.EnterScope())
         {
             int count = _reverseNat.Count;
             for (int i = 0; i < count; i++)

@@ -7,7 +7,7 @@ namespace PerfKit.Maps.Internal;
 /// preallocated nodes, in two flavors. Functions are named after the kernel's and after the list move they make.
 /// </summary>
 /// <remarks>
-/// <para><b>Locks and their order.</b> Common flavor: each CPU's <see cref="LocalList.Lock"/> guards its local free
+/// <para><b>Locks and their order.</b> Common flavor: each CPU's <see cref="LocalList.Lock"/> (a <see cref="RawSpinLock"/>, as the kernel's raw spinlocks) guards its local free
 /// and pending lists; the global <see cref="LruList.Lock"/> guards active, inactive, free, the counts and the
 /// rotation cursor. A local lock may be held while taking the global lock (refill), never the reverse, and never
 /// two local locks at once (a steal takes one victim's lock at a time, with its own released). Per-CPU flavor:
@@ -119,7 +119,7 @@ internal sealed class BpfLru<TKey, TValue>
         if (_percpu)
         {
             LruList l = _percpuLists[_nodes[n].Cpu];
-            lock (l.Lock)
+            using (l.Lock.EnterScope())
             {
                 NodeMove(l, n, LruListType.Free);
             }
@@ -134,7 +134,7 @@ internal sealed class BpfLru<TKey, TValue>
         if (type == LruListType.LocalPending)
         {
             LocalList loc = _locals[_nodes[n].Cpu];
-            lock (loc.Lock)
+            using (loc.Lock.EnterScope())
             {
                 if (_nodes[n].Type == LruListType.LocalPending)
                 {
@@ -146,7 +146,7 @@ internal sealed class BpfLru<TKey, TValue>
             }
         }
 
-        lock (_global.Lock)
+        using (_global.Lock.EnterScope())
         {
             NodeMove(_global, n, LruListType.Free);
         }
@@ -170,7 +170,7 @@ internal sealed class BpfLru<TKey, TValue>
         int cpu = PerfKit.Cpu.IndexFor(_cpus);
         LocalList loc = _locals[cpu];
         int n;
-        lock (loc.Lock)
+        using (loc.Lock.EnterScope())
         {
             n = LocalPopFree(loc);
             if (n < 0)
@@ -189,7 +189,7 @@ internal sealed class BpfLru<TKey, TValue>
         if (_stealBeforeShrink)
         {
             n = StealFromOtherLocalFreeLists(cpu);
-            lock (loc.Lock)
+            using (loc.Lock.EnterScope())
             {
                 if (n < 0)
                 {
@@ -212,7 +212,7 @@ internal sealed class BpfLru<TKey, TValue>
     // shortfall. Called with the local lock held; takes the global lock inside it.
     private void PopFreeToLocal(LocalList loc, int cpu, bool shrink)
     {
-        lock (_global.Lock)
+        using (_global.Lock.EnterScope())
         {
             LocalListFlush(loc);
             Rotate(_global);
@@ -242,7 +242,7 @@ internal sealed class BpfLru<TKey, TValue>
         do
         {
             LocalList victim = _locals[steal];
-            lock (victim.Lock)
+            using (victim.Lock.EnterScope())
             {
                 n = LocalPopFree(victim);
                 if (n < 0)
@@ -258,7 +258,7 @@ internal sealed class BpfLru<TKey, TValue>
         loc.NextSteal = steal; // racy by design, as in the kernel: only a starting point for the next steal
         if (n >= 0)
         {
-            lock (loc.Lock)
+            using (loc.Lock.EnterScope())
             {
                 LocalAddPending(loc, cpu, n);
                 _counters[cpu].Steals++;
@@ -274,7 +274,7 @@ internal sealed class BpfLru<TKey, TValue>
         for (int steal = NextCpu(cpu); steal != cpu; steal = NextCpu(steal))
         {
             LocalList victim = _locals[steal];
-            lock (victim.Lock)
+            using (victim.Lock.EnterScope())
             {
                 int n = LocalPopFree(victim);
                 if (n >= 0)
@@ -367,7 +367,7 @@ internal sealed class BpfLru<TKey, TValue>
     {
         int cpu = PerfKit.Cpu.IndexFor(_cpus);
         LruList l = _percpuLists[cpu];
-        lock (l.Lock)
+        using (l.Lock.EnterScope())
         {
             Rotate(l);
             if (IsEmpty(l.FreeHead))

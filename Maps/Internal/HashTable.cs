@@ -214,16 +214,9 @@ internal sealed class HashTable<TKey, TValue>
         return found;
     }
 
-    public void LockBucket(int bucket)
-    {
-        // Acquire; a spin lock like the kernel's raw bucket lock: held for a few dozen instructions.
-        if (Interlocked.CompareExchange(ref _buckets[bucket].Lock, 1, 0) != 0)
-        {
-            LockBucketContended(bucket);
-        }
-    }
+    public void LockBucket(int bucket) => _buckets[bucket].Lock.Enter(); // a raw spin lock, as the kernel's bucket lock
 
-    public void UnlockBucket(int bucket) => Volatile.Write(ref _buckets[bucket].Lock, 0); // release
+    public void UnlockBucket(int bucket) => _buckets[bucket].Lock.Exit();
 
     /// <summary>
     /// Unlinks <paramref name="key"/> under its bucket lock and copies out its value (the lock-find-unlink of
@@ -363,19 +356,6 @@ internal sealed class HashTable<TKey, TValue>
 
     private void AddCount(int delta) => Interlocked.Add(ref _count.Current, delta); // several threads can share a CPU slot
 
-    private void LockBucketContended(int bucket)
-    {
-        var spinner = default(SpinWait);
-        while (true)
-        {
-            spinner.SpinOnce(); // yields and sleeps eventually, so a preempted holder can run
-            if (Volatile.Read(ref _buckets[bucket].Lock) == 0 && Interlocked.CompareExchange(ref _buckets[bucket].Lock, 1, 0) == 0)
-            {
-                return;
-            }
-        }
-    }
-
     private sealed class KeyComparer : IEqualityComparer<TKey>
     {
         public static readonly KeyComparer Instance = new();
@@ -388,6 +368,6 @@ internal sealed class HashTable<TKey, TValue>
     private struct Bucket
     {
         public int Head;
-        public int Lock;
+        public RawSpinLock Lock; // mutable struct: used in place
     }
 }

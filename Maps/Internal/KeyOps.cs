@@ -34,6 +34,26 @@ internal static class KeyOps<TKey>
             return Fold(Mix(words ^ seed, Unsafe.Add(ref words, 1) ^ Prime2 ^ (seed >> 1)));
         }
 
+        if (Unsafe.SizeOf<TKey>() % sizeof(ulong) == 0)
+        {
+            // Whole words (24- and 32-byte load-balancer keys, say): one multiply per pair of words.
+            ref ulong words = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in key));
+            int count = Unsafe.SizeOf<TKey>() / sizeof(ulong);
+            ulong acc = seed ^ (ulong)Unsafe.SizeOf<TKey>();
+            int i = 0;
+            for (; i + 1 < count; i += 2)
+            {
+                acc = Mix(Unsafe.Add(ref words, i) ^ acc, Unsafe.Add(ref words, i + 1) ^ Prime2 ^ (seed >> 1));
+            }
+
+            if (i < count)
+            {
+                acc = Mix(Unsafe.Add(ref words, i) ^ acc, Prime1 ^ (seed >> 1));
+            }
+
+            return Fold(acc);
+        }
+
         return HashBytes(key, seed);
     }
 
@@ -80,6 +100,21 @@ internal static class KeyOps<TKey>
             ref ulong x = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in a));
             ref ulong y = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in b));
             return x == y && Unsafe.Add(ref x, 1) == Unsafe.Add(ref y, 1);
+        }
+
+        if (Unsafe.SizeOf<TKey>() % sizeof(ulong) == 0)
+        {
+            ref ulong x = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in a));
+            ref ulong y = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in b));
+            for (int i = 0; i < Unsafe.SizeOf<TKey>() / sizeof(ulong); i++)
+            {
+                if (Unsafe.Add(ref x, i) != Unsafe.Add(ref y, i))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         return MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in a)).SequenceEqual(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in b)));

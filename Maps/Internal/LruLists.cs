@@ -6,7 +6,7 @@ namespace PerfKit.Maps.Internal;
 /// </summary>
 internal sealed class LruList
 {
-    public readonly Lock Lock = new();
+    public RawSpinLock Lock; // mutable struct: used in place
     public readonly int ActiveHead;
     public readonly int InactiveHead;
     public readonly int FreeHead;
@@ -38,7 +38,7 @@ internal sealed class LruList
 /// </summary>
 internal sealed class LocalList
 {
-    public readonly Lock Lock = new();
+    public RawSpinLock Lock; // mutable struct: used in place
     public readonly int FreeHead;
     public readonly int PendingHead;
 

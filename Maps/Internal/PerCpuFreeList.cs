@@ -34,7 +34,7 @@ internal sealed class PerCpuFreeList<TKey, TValue>
         do
         {
             CpuList list = _cpus[cpu];
-            lock (list.Lock)
+            using (list.Lock.EnterScope())
             {
                 int n = list.Head;
                 if (n >= 0)
@@ -84,7 +84,7 @@ internal sealed class PerCpuFreeList<TKey, TValue>
 
     private void Push(CpuList list, int n)
     {
-        lock (list.Lock)
+        using (list.Lock.EnterScope())
         {
             _nodes[n].Next = list.Head;
             list.Head = n;
@@ -94,7 +94,7 @@ internal sealed class PerCpuFreeList<TKey, TValue>
 
     private sealed class CpuList
     {
-        public readonly Lock Lock = new();
+        public RawSpinLock Lock; // mutable struct: used in place
         public int Head = -1;
         public int Count;
 
