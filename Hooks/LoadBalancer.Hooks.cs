@@ -20,6 +20,8 @@ public partial class LoadBalancer<TTables>
     private readonly NetworkHost _host;
     private readonly ulong _hostNetnsCookie;
     private readonly TimeProvider _time;
+    private readonly bool _coarseClock;
+    private readonly long _clockTicksPerSecond;
     private readonly ushort _nodePortMin;
     private readonly ushort _nodePortMax;
 
@@ -32,6 +34,11 @@ public partial class LoadBalancer<TTables>
         _host = host;
         _tables = tables;
         _time = options.Time;
+        // The system clock's timestamp is a clock_gettime call (~25 ns measured); Cilium reads a coarse clock
+        // (jiffies or seconds) and timeouts are whole seconds, so the system clock is read as TickCount64 (ms).
+        // An injected clock is read exactly as given.
+        _coarseClock = ReferenceEquals(options.Time, TimeProvider.System);
+        _clockTicksPerSecond = _coarseClock ? 1000 : _time.TimestampFrequency;
         _nodePortMin = options.NodePortMin;
         _nodePortMax = options.NodePortMax;
         _hostNetnsCookie = host.GetNetnsCookie(null); // constant for the host's lifetime (Cilium main: HOST_NETNS_COOKIE)
@@ -113,7 +120,7 @@ public partial class LoadBalancer<TTables>
         long now = 0;
         if ((service.Flags & ServiceTraits.Affinity) != 0)
         {
-            now = _time.GetTimestamp();
+            now = _coarseClock ? Environment.TickCount64 : _time.GetTimestamp();
             uint remembered = AffinityBackend(affinityKey, service, now);
             byAffinity = remembered != 0 && _tables.TryGetBackend(remembered, out backend); // a vanished backend falls back to selection
         }
@@ -121,7 +128,7 @@ public partial class LoadBalancer<TTables>
         if (!byAffinity)
         {
             // Random for TCP; the socket cookie for UDP, so every datagram of an unconnected socket picks the same slot.
-            ulong pick = socket.Protocol == SocketProtocol.Tcp ? (ulong)Random.Shared.Next() : socket.Cookie;
+            ulong pick = socket.Protocol == SocketProtocol.Tcp ? SlotRandom.Next() : socket.Cookie;
             key.Slot = (ushort)((pick % service.Count) + 1);
             if (!_tables.TryGetService(key, out ServiceEntry slot) || !_tables.TryGetBackend(slot.BackendIdOrTimeout, out backend))
             {
@@ -137,7 +144,7 @@ public partial class LoadBalancer<TTables>
         // sock_update_revnat: look up first and write only when absent or different (an LRU update always takes a node).
         var reverseKey = new ReverseNatKey(socket.Cookie, backend.Address, backend.Port);
         var reverseEntry = new ReverseNatEntry(address.Address, address.Port, service.RevNatId);
-        if (!_tables.TryGetReverseNat(reverseKey, out ReverseNatEntry existing) || existing != reverseEntry)
+        if (!_tables.TryGetReverseNat(reverseKey, out ReverseNatEntry existing) || !existing.SameAs(reverseEntry))
         {
             if (!_tables.PutReverseNat(reverseKey, reverseEntry))
             {
@@ -202,7 +209,7 @@ public partial class LoadBalancer<TTables>
             return 0;
         }
 
-        long timeout = service.BackendIdOrTimeout * _time.TimestampFrequency;
+        long timeout = service.BackendIdOrTimeout * _clockTicksPerSecond;
         if (entry.LastUsed + timeout <= now || !_tables.IsAffinityMatch(new AffinityMatchKey(entry.BackendId, service.RevNatId)))
         {
             _tables.DeleteAffinity(key);

@@ -106,6 +106,10 @@ public record struct ReverseNatKey(ulong SocketCookie, IpAddr Address, ushort Po
 /// <summary>ipv6_revnat_entry: the service address and port to report instead of the backend's, and its reverse-NAT id.</summary>
 public record struct ReverseNatEntry(IpAddr Address, ushort Port, ushort RevNatId)
 {
+    /// <summary>Field-by-field equality without the generated comparer chain (the memcmp of sock_update_revnat).</summary>
+    public readonly bool SameAs(in ReverseNatEntry other) =>
+        Address.High == other.Address.High && Address.Low == other.Address.Low && Port == other.Port && RevNatId == other.RevNatId;
+
     /// <summary>Reserved; always 0.</summary>
     public uint Padding { get; init; }
 }

@@ -53,6 +53,23 @@ public sealed class LoadBalancerScenarioTests
     }
 
     [Fact]
+    public void Affinity_WithTheSystemClock_KeepsTheBackend()
+    {
+        var host = new NetworkHost();
+        var lb = new SocketLoadBalancer(host, new LoadBalancerOptions { ServiceMapSize = 64, BackendMapSize = 64, AffinityMapSize = 64, AffinityMatchMapSize = 64, ReverseNatMapSize = 64 });
+        lb.AddService(LoadBalancerFixture.Service("10.96.0.23", 80, affinitySeconds: 60));
+        NetNamespace pod = host.CreateNamespace();
+        SockAddr first = SockAddr.V4("10.96.0.23", 80);
+        Assert.Equal(HookReason.Translated, lb.Connect(pod.CreateSocket(SocketProtocol.Tcp), ref first).Reason);
+        for (int i = 0; i < 20; i++)
+        {
+            SockAddr again = SockAddr.V4("10.96.0.23", 80);
+            Assert.Equal(HookReason.TranslatedByAffinity, lb.Connect(pod.CreateSocket(SocketProtocol.Tcp), ref again).Reason);
+            Assert.Equal(first, again);
+        }
+    }
+
+    [Fact]
     public void Affinity_IsLost_WhenTheBackendLeavesTheService()
     {
         var f = new LoadBalancerFixture();
