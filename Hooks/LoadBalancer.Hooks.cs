@@ -91,7 +91,7 @@ public partial class LoadBalancer<TTables>
         ulong ownNetns = _host.GetNetnsCookie(socket); // also rejects a socket of another host
         if (!address.IsWellFormed || address.Port == 0)
         {
-            return HookResult.Reject(HookReason.InvalidAddress);
+            return Rejected(HookReason.InvalidAddress);
         }
 
         bool inHost = ownNetns == _hostNetnsCookie;
@@ -111,7 +111,7 @@ public partial class LoadBalancer<TTables>
 
         if (service.Count == 0)
         {
-            return HookResult.Reject(HookReason.NoBackend);
+            return Rejected(HookReason.NoBackend);
         }
 
         BackendEntry backend = default;
@@ -132,7 +132,7 @@ public partial class LoadBalancer<TTables>
             key.Slot = (ushort)((pick % service.Count) + 1);
             if (!_tables.TryGetService(key, out ServiceEntry slot) || !_tables.TryGetBackend(slot.BackendIdOrTimeout, out backend))
             {
-                return HookResult.Reject(HookReason.NoBackend); // the control plane shrank the service under us
+                return Rejected(HookReason.NoBackend); // the control plane shrank the service under us
             }
 
             if ((service.Flags & ServiceTraits.Affinity) != 0)
@@ -148,7 +148,7 @@ public partial class LoadBalancer<TTables>
         {
             if (!_tables.PutReverseNat(reverseKey, reverseEntry))
             {
-                return HookResult.Reject(HookReason.ReverseNatFull);
+                return Rejected(HookReason.ReverseNatFull);
             }
 
             socket.RecordReverseNat(backend.Address, backend.Port);
@@ -157,6 +157,17 @@ public partial class LoadBalancer<TTables>
         address.Address = backend.Address;
         address.Port = backend.Port;
         return HookResult.Proceed(byAffinity ? HookReason.TranslatedByAffinity : HookReason.Translated);
+    }
+
+    private static HookResult Rejected(HookReason reason)
+    {
+        HookResult result = HookResult.Reject(reason);
+        if (Diagnostics.PerfKitEventSource.HooksOn)
+        {
+            Diagnostics.PerfKitEventSource.Log.HookRejected((int)reason, result.Errno);
+        }
+
+        return result;
     }
 
     // lb_lookup_service with scope switch: a Local-traffic-policy frontend is looked up again in the internal scope.

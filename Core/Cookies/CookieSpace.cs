@@ -80,6 +80,13 @@ internal sealed class CookieSpace
         }
 
         blockStart = start;
+        if (Diagnostics.PerfKitEventSource.CookiesOn)
+        {
+            // Raised while the caller's nesting counter is up: a listener that draws a cookie here is served by the
+            // reverse counter, exactly like an interrupt during a kernel generation.
+            Diagnostics.PerfKitEventSource.Log.CookieBlockReserved((long)start, (long)block + 1);
+        }
+
         return true;
     }
 

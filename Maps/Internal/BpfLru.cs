@@ -1,3 +1,4 @@
+using PerfKit.Diagnostics;
 using System.Diagnostics;
 
 namespace PerfKit.Maps.Internal;
@@ -169,16 +170,9 @@ internal sealed class BpfLru<TKey, TValue>
     {
         int cpu = PerfKit.Cpu.IndexFor(_cpus);
         LocalList loc = _locals[cpu];
-        int n;
         using (loc.Lock.EnterScope())
         {
-            n = LocalPopFree(loc);
-            if (n < 0)
-            {
-                PopFreeToLocal(loc, cpu, shrink: !_stealBeforeShrink);
-                n = LocalPopFree(loc);
-            }
-
+            int n = LocalPopFree(loc);
             if (n >= 0)
             {
                 LocalAddPending(loc, cpu, n);
@@ -186,31 +180,65 @@ internal sealed class BpfLru<TKey, TValue>
             }
         }
 
-        if (_stealBeforeShrink)
-        {
-            n = StealFromOtherLocalFreeLists(cpu);
-            using (loc.Lock.EnterScope())
-            {
-                if (n < 0)
-                {
-                    PopFreeToLocal(loc, cpu, shrink: true); // nobody has a free node left: only now evict
-                    n = LocalPopFree(loc);
-                }
+        return CommonPopFreeSlow(loc, cpu);
+    }
 
-                if (n >= 0)
+    // The local free list was empty: refill (and shrink), or steal. The local lock is taken again, so the pop is
+    // retried first in case another thread of this CPU refilled in between. Events are raised after every lock
+    // is released.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private int CommonPopFreeSlow(LocalList loc, int cpu)
+    {
+        var report = new LruEventReport(cpu, TargetFree, stackalloc int[2 * LocalFreeTarget]);
+        int n = PopOrRefill(loc, cpu, shrink: !_stealBeforeShrink, ref report);
+        if (n < 0 && _stealBeforeShrink)
+        {
+            n = StealFromOtherLocalFreeLists(cpu, ref report);
+            if (n >= 0)
+            {
+                using (loc.Lock.EnterScope())
                 {
                     LocalAddPending(loc, cpu, n);
-                    return n;
                 }
+            }
+            else
+            {
+                n = PopOrRefill(loc, cpu, shrink: true, ref report); // nobody has a free node left: only now evict
             }
         }
 
-        return StealRoundRobin(loc, cpu);
+        if (n < 0)
+        {
+            n = StealRoundRobin(loc, cpu, ref report);
+        }
+
+        report.Emit();
+        return n;
+    }
+
+    private int PopOrRefill(LocalList loc, int cpu, bool shrink, ref LruEventReport report)
+    {
+        using (loc.Lock.EnterScope())
+        {
+            int n = LocalPopFree(loc);
+            if (n < 0)
+            {
+                PopFreeToLocal(loc, cpu, shrink, ref report);
+                n = LocalPopFree(loc);
+            }
+
+            if (n >= 0)
+            {
+                LocalAddPending(loc, cpu, n);
+            }
+
+            return n;
+        }
     }
 
     // bpf_lru_list_pop_free_to_local: flush pending → rotate → take up to target_free free nodes → shrink the
     // shortfall. Called with the local lock held; takes the global lock inside it.
-    private void PopFreeToLocal(LocalList loc, int cpu, bool shrink)
+    private void PopFreeToLocal(LocalList loc, int cpu, bool shrink, ref LruEventReport report)
     {
         using (_global.Lock.EnterScope())
         {
@@ -223,9 +251,11 @@ internal sealed class BpfLru<TKey, TValue>
                 nfree++;
             }
 
-            if (nfree < TargetFree && shrink)
+            report.Refilled = nfree;
+            if (nfree < TargetFree && shrink && Shrink(_global, TargetFree - nfree, loc.FreeHead, LruListType.LocalFree, cpu, ref report) > 0
+                && PerfKitEventSource.MapsOn)
             {
-                Shrink(_global, TargetFree - nfree, loc.FreeHead, LruListType.LocalFree, cpu);
+                report.CpusHoldingFreeNodes = CpusHoldingFreeNodes(cpu); // racy reads: a diagnostic, not a decision
             }
         }
 
@@ -234,20 +264,22 @@ internal sealed class BpfLru<TKey, TValue>
 
     // The kernel's last resort: other CPUs' (and our own) local free lists, then their pending lists from the
     // tail, round robin from next_steal; one victim lock at a time, with our own local lock released.
-    private int StealRoundRobin(LocalList loc, int cpu)
+    private int StealRoundRobin(LocalList loc, int cpu, ref LruEventReport report)
     {
         int first = loc.NextSteal;
         int steal = first;
         int n;
+        int victimCpu;
         do
         {
+            victimCpu = steal;
             LocalList victim = _locals[steal];
             using (victim.Lock.EnterScope())
             {
                 n = LocalPopFree(victim);
                 if (n < 0)
                 {
-                    n = LocalPopPending(victim, steal);
+                    n = LocalPopPending(victim, steal, ref report);
                 }
             }
 
@@ -263,13 +295,15 @@ internal sealed class BpfLru<TKey, TValue>
                 LocalAddPending(loc, cpu, n);
                 _counters[cpu].Steals++;
             }
+
+            report.StolenFrom = victimCpu;
         }
 
         return n;
     }
 
     // Beyond the kernel (StealBeforeShrink): one free node from another CPU's local free list, never a pending one.
-    private int StealFromOtherLocalFreeLists(int cpu)
+    private int StealFromOtherLocalFreeLists(int cpu, ref LruEventReport report)
     {
         for (int steal = NextCpu(cpu); steal != cpu; steal = NextCpu(steal))
         {
@@ -280,6 +314,7 @@ internal sealed class BpfLru<TKey, TValue>
                 if (n >= 0)
                 {
                     _counters[steal].Steals++; // under the victim's lock
+                    report.StolenFrom = steal;
                     return n;
                 }
             }
@@ -324,7 +359,7 @@ internal sealed class BpfLru<TKey, TValue>
 
     // __local_list_pop_pending: from the tail (oldest), first an unreferenced node whose delete from the hash
     // table succeeds, then, forced, any such node.
-    private int LocalPopPending(LocalList loc, int cpu)
+    private int LocalPopPending(LocalList loc, int cpu, ref LruEventReport report)
     {
         for (int pass = 0; pass < 2; pass++)
         {
@@ -334,6 +369,7 @@ internal sealed class BpfLru<TKey, TValue>
                 if ((_nodes[n].Ref == 0 || force) && _table.TryUnlinkNode(n))
                 {
                     _counters[cpu].Evictions++; // under CPU cpu's local lock
+                    report.RecordEviction(n, _nodes[n].Hash);
                     ListDel(n);
                     return n;
                 }
@@ -341,6 +377,22 @@ internal sealed class BpfLru<TKey, TValue>
         }
 
         return -1;
+    }
+
+    // Other CPUs whose local free lists are not empty (read without their locks).
+    private int CpusHoldingFreeNodes(int cpu)
+    {
+        int holding = 0;
+        for (int other = 0; other < _cpus; other++)
+        {
+            int head = _locals[other].FreeHead;
+            if (other != cpu && Volatile.Read(ref _nodes[head].Next) != head)
+            {
+                holding++;
+            }
+        }
+
+        return holding;
     }
 
     private int NextCpu(int cpu) => cpu + 1 == _cpus ? 0 : cpu + 1;
@@ -367,25 +419,31 @@ internal sealed class BpfLru<TKey, TValue>
     {
         int cpu = PerfKit.Cpu.IndexFor(_cpus);
         LruList l = _percpuLists[cpu];
+        var report = new LruEventReport(cpu, PercpuFreeTarget, stackalloc int[2 * PercpuFreeTarget]);
+        int n = -1;
         using (l.Lock.EnterScope())
         {
             Rotate(l);
             if (IsEmpty(l.FreeHead))
             {
-                Shrink(l, PercpuFreeTarget, l.FreeHead, LruListType.Free, cpu);
+                Shrink(l, PercpuFreeTarget, l.FreeHead, LruListType.Free, cpu, ref report);
                 _counters[cpu].Refills++;
             }
 
-            if (IsEmpty(l.FreeHead))
+            if (!IsEmpty(l.FreeHead))
             {
-                return -1;
+                n = First(l.FreeHead);
+                _nodes[n].Ref = 0;
+                NodeMove(l, n, LruListType.Inactive);
             }
-
-            int n = First(l.FreeHead);
-            _nodes[n].Ref = 0;
-            NodeMove(l, n, LruListType.Inactive);
-            return n;
         }
+
+        if (report.Evicted > 0)
+        {
+            report.Emit();
+        }
+
+        return n;
     }
 
     // ---- rotation and shrinking (both flavors; caller holds l.Lock) ----------------------------------------
@@ -468,9 +526,9 @@ internal sealed class BpfLru<TKey, TValue>
     // __bpf_lru_list_shrink: the inactive shrink; if it freed nothing, force-shrink exactly one node ignoring the
     // reference bit (the tail of inactive, or of active when inactive is empty).
     // cpu: whose counters to charge; the caller holds that CPU's lock.
-    private int Shrink(LruList l, int target, int freeHead, byte freeType, int cpu)
+    private int Shrink(LruList l, int target, int freeHead, byte freeType, int cpu, ref LruEventReport report)
     {
-        int freed = ShrinkInactive(l, target, freeHead, freeType);
+        int freed = ShrinkInactive(l, target, freeHead, freeType, ref report);
         _counters[cpu].Evictions += freed;
         if (freed > 0)
         {
@@ -485,6 +543,8 @@ internal sealed class BpfLru<TKey, TValue>
                 MoveToFree(l, n, freeHead, freeType);
                 _counters[cpu].Evictions++;
                 _counters[cpu].ForceShrinks++;
+                report.RecordEviction(n, _nodes[n].Hash);
+                report.ForceShrinks++;
                 return 1;
             }
         }
@@ -494,7 +554,7 @@ internal sealed class BpfLru<TKey, TValue>
 
     // __bpf_lru_list_shrink_inactive: from the tail; referenced nodes to active, unreferenced ones deleted from the
     // hash table and moved to the free list, until target are freed or nr_scans nodes were visited.
-    private int ShrinkInactive(LruList l, int target, int freeHead, byte freeType)
+    private int ShrinkInactive(LruList l, int target, int freeHead, byte freeType, ref LruEventReport report)
     {
         int freed = 0;
         int i = 0;
@@ -508,6 +568,7 @@ internal sealed class BpfLru<TKey, TValue>
             else if (_table.TryUnlinkNode(n))
             {
                 MoveToFree(l, n, freeHead, freeType);
+                report.RecordEviction(n, _nodes[n].Hash);
                 if (++freed == target)
                 {
                     break;
