@@ -50,22 +50,22 @@ public partial class LoadBalancer<TTables>
     /// <summary>cgroup/connect4 and connect6: translates a service destination to a backend, TCP or UDP.</summary>
     /// <param name="socket">The connecting socket.</param>
     /// <param name="address">The destination the application passed; rewritten to the backend when translated.</param>
-    public HookResult Connect(Socket socket, ref SockAddr address) => TranslateForward(socket, ref address);
+    public HookResult Connect(Socket socket, ref SockAddr address) => Counted(TranslateForward(socket, ref address));
 
     /// <summary>cgroup/sendmsg4 and sendmsg6: the same translation per datagram, for unconnected UDP sockets.</summary>
     public HookResult SendMsg(Socket socket, ref SockAddr address)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return socket.Protocol == SocketProtocol.Udp
-            ? TranslateForward(socket, ref address)
+            ? Counted(TranslateForward(socket, ref address))
             : HookResult.Proceed(HookReason.ProtocolNotSupported);
     }
 
     /// <summary>cgroup/recvmsg4 and recvmsg6: rewrites a datagram's source from the backend back to the service address.</summary>
-    public HookResult RecvMsg(Socket socket, ref SockAddr source) => TranslateReverse(socket, ref source);
+    public HookResult RecvMsg(Socket socket, ref SockAddr source) => Counted(TranslateReverse(socket, ref source));
 
     /// <summary>cgroup/getpeername4 and getpeername6: reports the service address as the peer of a translated socket.</summary>
-    public HookResult GetPeerName(Socket socket, ref SockAddr peer) => TranslateReverse(socket, ref peer);
+    public HookResult GetPeerName(Socket socket, ref SockAddr peer) => Counted(TranslateReverse(socket, ref peer));
 
     /// <summary>cgroup/sock_release: deletes the reverse-NAT entries the socket's translations wrote.</summary>
     public void Release(Socket socket)
@@ -157,6 +157,12 @@ public partial class LoadBalancer<TTables>
         address.Address = backend.Address;
         address.Port = backend.Port;
         return HookResult.Proceed(byAffinity ? HookReason.TranslatedByAffinity : HookReason.Translated);
+    }
+
+    private static HookResult Counted(HookResult result)
+    {
+        Diagnostics.PerfKitCounters.CountHook(result.Rewrote, result.Verdict == HookVerdict.Reject);
+        return result;
     }
 
     private static HookResult Rejected(HookReason reason)

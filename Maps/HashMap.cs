@@ -1,4 +1,5 @@
 using System.Collections;
+using PerfKit.Diagnostics;
 using PerfKit.Maps.Internal;
 
 namespace PerfKit.Maps;
@@ -95,7 +96,12 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
     }
 
     /// <summary>Looks up <paramref name="key"/> without taking a lock.</summary>
-    public bool TryLookup(in TKey key, out TValue value) => _table.FindLockFree(key, _table.HashOf(key), out value) >= 0;
+    public bool TryLookup(in TKey key, out TValue value)
+    {
+        bool found = _table.FindLockFree(key, _table.HashOf(key), out value) >= 0;
+        PerfKitCounters.CountLookup(found); // a static branch unless someone polls the counters
+        return found;
+    }
 
     /// <summary>Writes the value of an existing entry in place (what a program does through a lookup's pointer).</summary>
     /// <returns>False if the key is not in the map.</returns>

@@ -1,4 +1,5 @@
 using System.Collections;
+using PerfKit.Diagnostics;
 using PerfKit.Maps.Internal;
 
 namespace PerfKit.Maps;
@@ -75,6 +76,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
         _table = new HashTable<TKey, TValue>(capacity, BpfLru<TKey, TValue>.SentinelCount(Flavor, PossibleCpus), PossibleCpus, options.HashSeed);
         _nodes = _table.Nodes;
         _lru = new BpfLru<TKey, TValue>(_table, Flavor, PossibleCpus, targetFree, options.StealBeforeShrink);
+        PerfKitCounters.Register(this, _lru.CounterCell);
     }
 
     /// <summary>The LRU flavor.</summary>
@@ -154,6 +156,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
     public bool TryLookup(in TKey key, out TValue value)
     {
         int n = _table.FindLockFree(key, _table.HashOf(key), out value);
+        PerfKitCounters.CountLookup(n >= 0); // a static branch unless someone polls the counters
         if (n < 0)
         {
             return false;
@@ -164,7 +167,12 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
     }
 
     /// <summary>Looks up <paramref name="key"/> as user space does (a syscall lookup): lock-free, leaves the reference bit alone.</summary>
-    public bool TryPeek(in TKey key, out TValue value) => _table.FindLockFree(key, _table.HashOf(key), out value) >= 0;
+    public bool TryPeek(in TKey key, out TValue value)
+    {
+        bool found = _table.FindLockFree(key, _table.HashOf(key), out value) >= 0;
+        PerfKitCounters.CountLookup(found);
+        return found;
+    }
 
     /// <summary>
     /// Writes <paramref name="value"/> into the existing entry for <paramref name="key"/> in place, as a program

@@ -14,6 +14,9 @@ namespace PerfKit.Cookies;
 /// </remarks>
 internal sealed class CookieSpace
 {
+    /// <summary>A counter cell reporting this space's issued values (whole reserved blocks plus reverse values).</summary>
+    public Diagnostics.IKitCounterCell CounterCell => new SpaceCell(this);
+
     /// <summary>Values per forward block: the kernel's COOKIE_LOCAL_BATCH.</summary>
     public const int BlockSize = 4096;
 
@@ -133,4 +136,10 @@ internal sealed class CookieSpace
     private CookieSpaceExhaustedException ReverseExhausted() => new(
         $"The cookie generator's reverse counter (counting down from {ReverseStart}) has met the forward blocks: " +
         "no value is left that was not issued before. Cookies are never reused and the counter never wraps.");
+
+    private sealed class SpaceCell(CookieSpace space) : Diagnostics.IKitCounterCell
+    {
+        public void AddTo(ref Diagnostics.KitTotals totals) =>
+            totals.CookiesIssued += (Math.Min((long)space._maxBlocks, space.BlocksReserved) * BlockSize) + space.ReverseIssued;
+    }
 }

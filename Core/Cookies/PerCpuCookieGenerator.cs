@@ -32,6 +32,7 @@ public sealed class PerCpuCookieGenerator : ICookieGenerator
     {
         _cpus = new PerCpu<CpuState>(possibleCpus);
         _space = new CookieSpace(firstCookie, reverseStart);
+        Diagnostics.PerfKitCounters.Register(this, _space.CounterCell);
     }
 
     /// <summary>Values per block reserved from the shared forward counter (the kernel's COOKIE_LOCAL_BATCH).</summary>

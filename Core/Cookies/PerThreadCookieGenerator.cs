@@ -39,6 +39,7 @@ public sealed class PerThreadCookieGenerator : ICookieGenerator
     public PerThreadCookieGenerator(ulong firstCookie = 1, ulong reverseStart = ulong.MaxValue)
     {
         _space = new CookieSpace(firstCookie, reverseStart);
+        Diagnostics.PerfKitCounters.Register(this, _space.CounterCell);
         // Ids are never reused, so a thread's stale entry can never be mistaken for this generator's.
         _id = Interlocked.Increment(ref s_lastGeneratorId);
         _entry = (int)(_id & (EntriesPerThread - 1));

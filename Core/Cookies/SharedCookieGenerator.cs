@@ -13,7 +13,7 @@ namespace PerfKit.Cookies;
 /// </remarks>
 public sealed class SharedCookieGenerator : ICookieGenerator
 {
-    private PaddedCounter _issued;
+    private readonly IssuedCount _issued = new(); // its own object, so the counters registry never keeps the generator alive
     private readonly ulong _firstCookie;
     private readonly ulong _capacity;
 
@@ -29,10 +29,11 @@ public sealed class SharedCookieGenerator : ICookieGenerator
 
         _firstCookie = firstCookie;
         _capacity = ulong.MaxValue - firstCookie + 1;
+        Diagnostics.PerfKitCounters.Register(this, _issued);
     }
 
     /// <summary>The number of cookies requested so far, including any refused for exhaustion.</summary>
-    public long Issued => Volatile.Read(ref _issued.Value);
+    public long Issued => Volatile.Read(ref _issued.Counter.Value);
 
     /// <inheritdoc />
     public ulong NextCookie()
@@ -40,7 +41,7 @@ public sealed class SharedCookieGenerator : ICookieGenerator
         // The increment is the whole synchronisation: each caller gets a distinct count. The count, not the
         // cookie, is what the counter holds, so it keeps growing after exhaustion and can never wrap back into
         // values already issued (2^63 increments would take centuries).
-        ulong issued = (ulong)Interlocked.Increment(ref _issued.Value);
+        ulong issued = (ulong)Interlocked.Increment(ref _issued.Counter.Value);
         if (issued > _capacity)
         {
             ThrowExhausted(); // kept out of line so that NextCookie stays small enough to inline
@@ -53,4 +54,11 @@ public sealed class SharedCookieGenerator : ICookieGenerator
     private void ThrowExhausted() => throw new CookieSpaceExhaustedException(
         $"The shared cookie counter is exhausted: every value from {_firstCookie} to {ulong.MaxValue} was issued. " +
         "Cookies are never reused and the counter never wraps.");
+
+    private sealed class IssuedCount : Diagnostics.IKitCounterCell
+    {
+        public PaddedCounter Counter;
+
+        public void AddTo(ref Diagnostics.KitTotals totals) => totals.CookiesIssued += Volatile.Read(ref Counter.Value);
+    }
 }

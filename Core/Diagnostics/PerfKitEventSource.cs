@@ -71,9 +71,19 @@ public sealed class PerfKitEventSource : EventSource
     [Event(8, Level = EventLevel.Informational, Keywords = Keywords.Hooks, Message = "Hook rejected with reason {0}, errno {1}")]
     public void HookRejected(int Reason, int Errno) => WriteEvent(8, Reason, Errno);
 
+    private IncrementingPollingCounter[]? _counters;
+
     /// <inheritdoc />
     protected override void OnEventCommand(EventCommandEventArgs command)
     {
+        ArgumentNullException.ThrowIfNull(command);
+        if (command.Command == EventCommand.Enable && _counters is null)
+        {
+            // Rates for dotnet-counters and EventCounter listeners, polled from the counters the kit keeps anyway.
+            _counters = [.. PerfKitCounters.Definitions.Select(d =>
+                new IncrementingPollingCounter(d.Name, this, () => d.Read(PerfKitCounters.Snapshot())) { DisplayName = d.Description })];
+        }
+
         CookiesOn = IsEnabled(EventLevel.Informational, Keywords.Cookies);
         MapsOn = IsEnabled(EventLevel.Informational, Keywords.Maps);
         MapEvictionsOn = IsEnabled(EventLevel.Verbose, Keywords.Maps);

@@ -338,6 +338,7 @@ internal sealed class BpfLru<TKey, TValue>
     // __local_list_add_pending (the map writes the hash with the key, under the node's sequence counter).
     private void LocalAddPending(LocalList loc, int cpu, int n)
     {
+        _counters[cpu].Updates++; // every node handed to an update passes here, under CPU cpu's local lock
         _nodes[n].Cpu = (ushort)cpu;
         _nodes[n].Type = LruListType.LocalPending;
         _nodes[n].Ref = 0;
@@ -435,6 +436,7 @@ internal sealed class BpfLru<TKey, TValue>
                 n = First(l.FreeHead);
                 _nodes[n].Ref = 0;
                 NodeMove(l, n, LruListType.Inactive);
+                _counters[cpu].Updates++;
             }
         }
 
@@ -789,8 +791,28 @@ internal sealed class BpfLru<TKey, TValue>
         ListAdd(n, head);
     }
 
+    /// <summary>The counter cell to register with <see cref="PerfKitCounters"/> (holds the counters only, not the map).</summary>
+    public IKitCounterCell CounterCell => new LruCounterCell(_counters);
+
+    private sealed class LruCounterCell(PerCpu<LruCounters> counters) : IKitCounterCell
+    {
+        public void AddTo(ref KitTotals totals)
+        {
+            for (int cpu = 0; cpu < counters.Count; cpu++)
+            {
+                ref LruCounters c = ref counters[cpu];
+                totals.Updates += Volatile.Read(ref c.Updates);
+                totals.Refills += Volatile.Read(ref c.Refills);
+                totals.Evictions += Volatile.Read(ref c.Evictions);
+                totals.ForceShrinks += Volatile.Read(ref c.ForceShrinks);
+                totals.Steals += Volatile.Read(ref c.Steals);
+            }
+        }
+    }
+
     private struct LruCounters
     {
+        public long Updates;
         public long Refills;
         public long Evictions;
         public long ForceShrinks;

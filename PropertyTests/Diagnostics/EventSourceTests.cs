@@ -18,10 +18,11 @@ internal sealed class PerfKitListener : EventListener
 {
     private readonly Action<EventWrittenEventArgs>? _onEvent;
 
-    public PerfKitListener(EventLevel level, EventKeywords keywords = EventKeywords.All, Action<EventWrittenEventArgs>? onEvent = null)
+    public PerfKitListener(EventLevel level, EventKeywords keywords = EventKeywords.All, Action<EventWrittenEventArgs>? onEvent = null,
+        IDictionary<string, string?>? arguments = null)
     {
         _onEvent = onEvent;
-        EnableEvents(PerfKitEventSource.Log, level, keywords); // not in OnEventSourceCreated: it runs before the fields are set
+        EnableEvents(PerfKitEventSource.Log, level, keywords, arguments); // not in OnEventSourceCreated: it runs before the fields are set
     }
 
     public ConcurrentQueue<EventWrittenEventArgs> Events { get; } = new();
