@@ -9,9 +9,18 @@ using PerfKit.Bench.Infrastructure;
 //   anything else    passed to BenchmarkDotNet (--filter, --job, --profiler, --artifacts, ...)
 // PerfKit.Bench hitrate [--traces DIR] [--trace NAME]... [--out DIR]
 //   replays the cache traces through the LRU map and its peers; results in perf-results/hitrate/
-if (args.Length > 0 && args[0] == "hitrate")
+// PerfKit.Bench trace <workload> [--seconds N] [--out DIR] | analyze <file.nettrace> [--out DIR]
+//   EventPipe recording of a workload in a suspended child process, and its analysis (TraceEvent)
+switch (args.Length > 0 ? args[0] : null)
 {
-    return PerfKit.Bench.HitRate.HitRateCommand.Run(args[1..]);
+    case "hitrate":
+        return PerfKit.Bench.HitRate.HitRateCommand.Run(args[1..]);
+    case "trace":
+        return PerfKit.Bench.Profiling.ProfilingCommands.Trace(args[1..]);
+    case "analyze":
+        return PerfKit.Bench.Profiling.ProfilingCommands.Analyze(args[1..]);
+    case "workload":
+        return PerfKit.Bench.Profiling.ProfilingCommands.RunWorkload(args[1..]);
 }
 
 var suites = new List<Suite>();
@@ -58,6 +67,14 @@ if (suites.Count == 0)
 if (!passThrough.Any(a => a is "--filter" or "-f"))
 {
     passThrough.AddRange(["--filter", "*"]);
+}
+
+// BenchmarkDotNet 0.15.8's EventPipeProfiler never stops its session under the in-process toolchain: it hangs.
+bool profilerEp = passThrough.Select((a, i) => (a, i)).Any(p => p.a is "--profiler" or "-p" && p.i + 1 < passThrough.Count && passThrough[p.i + 1] == "EP");
+if (profilerEp && passThrough.Any(a => a is "--inProcess" or "-i"))
+{
+    Console.Error.WriteLine("error: --profiler EP hangs with the in-process toolchain (BenchmarkDotNet 0.15.8); drop --inProcess.");
+    return 2;
 }
 
 bool namesArtifacts = passThrough.Contains("--artifacts");

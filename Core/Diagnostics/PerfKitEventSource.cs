@@ -47,7 +47,7 @@ public sealed class PerfKitEventSource : EventSource
     [Event(2, Level = EventLevel.Informational, Keywords = Keywords.Maps, Message = "CPU {0} refilled {1} free nodes (target {2})")]
     public void LruRefill(int Cpu, int FromFreeList, int TargetFree) => WriteEvent(2, Cpu, FromFreeList, TargetFree);
 
-    /// <summary>A shrink evicted live entries to free their nodes.</summary>
+    /// <summary>A shrink evicted live entries to free their nodes (per-CPU flavor: only at Verbose, since it shrinks every few allocations by design).</summary>
     [Event(3, Level = EventLevel.Informational, Keywords = Keywords.Maps, Message = "CPU {0} evicted {1} entries")]
     public void LruShrink(int Cpu, int Evicted) => WriteEvent(3, Cpu, Evicted);
 

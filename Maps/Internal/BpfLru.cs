@@ -440,7 +440,9 @@ internal sealed class BpfLru<TKey, TValue>
             }
         }
 
-        if (report.Evicted > 0)
+        // The per-CPU flavor shrinks every few allocations by design: its shrinks are reported at Verbose only (at
+        // Informational they would be one event per four updates); force-shrinks and the counters are always kept.
+        if (report.ForceShrinks > 0 ? PerfKitEventSource.MapsOn : report.Evicted > 0 && PerfKitEventSource.MapEvictionsOn)
         {
             report.Emit();
         }
