@@ -1,4 +1,5 @@
 using PerfKit.Bench.Cookies;
+using PerfKit.Bench.Diagnostics;
 using PerfKit.Bench.Hooks;
 using PerfKit.Bench.Maps;
 
@@ -22,6 +23,8 @@ public static class Suites
             [typeof(MapLookupBenchmarks), typeof(MapUpdateBenchmarks), typeof(MapZipfBenchmarks)]),
         new("hooks", "Socket load balancer hooks per path and on a mixed workload, on PerfKit's maps vs ConcurrentDictionary + MemoryCache",
             [typeof(HookPathBenchmarks), typeof(HookMixedBenchmarks)]),
+        new("diagnostics", "Cost of the PerfKit instrumentation on an LRU hot path with no session, a filtering session, and events on",
+            [typeof(DiagnosticsOverheadBenchmarks)]),
     ];
 
     /// <summary>Finds a suite by name (case-insensitive).</summary>
