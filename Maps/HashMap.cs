@@ -38,6 +38,12 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
         _free = new PerCpuFreeList<TKey, TValue>(_table.Nodes, options.MaxEntries, options.PossibleCpus);
     }
 
+    /// <summary>The longest bucket chain (quiescent only; tests).</summary>
+    internal int LongestChain => _table.LongestChain();
+
+    /// <summary>The bucket a key falls in (tests).</summary>
+    internal int BucketOfKey(in TKey key) => _table.BucketOfKey(key);
+
     /// <summary>The maximum number of entries.</summary>
     public int Capacity => _table.Capacity;
 

@@ -79,6 +79,9 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
         PerfKitCounters.Register(this, _lru.CounterCell);
     }
 
+    /// <summary>The longest bucket chain (quiescent only; tests).</summary>
+    internal int LongestChain => _table.LongestChain();
+
     /// <summary>The LRU flavor.</summary>
     public LruFlavor Flavor { get; }
 

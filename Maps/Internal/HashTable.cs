@@ -342,6 +342,21 @@ internal sealed class HashTable<TKey, TValue>
         return linked;
     }
 
+    /// <summary>The longest bucket chain (quiescent only; for hash-flooding tests).</summary>
+    public int LongestChain()
+    {
+        int longest = 0;
+        for (int b = 0; b < _buckets.Length; b++)
+        {
+            longest = Math.Max(longest, ChainOf(b).Chain.Count);
+        }
+
+        return longest;
+    }
+
+    /// <summary>The bucket <paramref name="key"/> falls in under this table's seed.</summary>
+    public int BucketOfKey(in TKey key) => BucketOf(HashOf(key));
+
     public static int NullsMarker(int bucket) => ~bucket;
 
     private static void BeginWrite(ref Node<TKey, TValue> node)

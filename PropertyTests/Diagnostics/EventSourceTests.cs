@@ -133,6 +133,30 @@ public sealed class EventSourceTests
     }
 
     [Fact]
+    public void AListenerThatThrows_LeavesTheMapConsistent()
+    {
+        int thrown = 0;
+        using var listener = new PerfKitListener(EventLevel.Verbose, PerfKitEventSource.Keywords.Maps, e =>
+        {
+            thrown++;
+            throw new InvalidOperationException("listener failure: " + e.EventName);
+        });
+        var map = new LruHashMap<ulong, ulong>(new LruHashMapOptions { MaxEntries = 16, PossibleCpus = 2 });
+        for (ulong k = 0; k < 500; k++)
+        {
+            using (Cpu.Pin((int)(k % 3)))
+            {
+                Assert.Equal(MapResult.Ok, map.Update(k, k)); // EventSource contains listener exceptions; the map never sees them
+            }
+        }
+
+        Assert.True(thrown > 0, "the listener never ran");
+        MapAudit audit = map.Audit();
+        Assert.True(audit.IsConsistent, audit.ToString());
+        Assert.All(map, e => Assert.Equal(e.Key, e.Value));
+    }
+
+    [Fact]
     public void PrematureEviction_AndSteal_AreSignalled()
     {
         using var listener = new PerfKitListener(EventLevel.Informational, PerfKitEventSource.Keywords.Maps);
