@@ -21,6 +21,8 @@ switch (args.Length > 0 ? args[0] : null)
         return PerfKit.Bench.Profiling.ProfilingCommands.Analyze(args[1..]);
     case "workload":
         return PerfKit.Bench.Profiling.ProfilingCommands.RunWorkload(args[1..]);
+    case "soak":
+        return PerfKit.Bench.SoakCommand.Run(args[1..]); // soak [--minutes N] [--threads N]
 }
 
 var suites = new List<Suite>();
