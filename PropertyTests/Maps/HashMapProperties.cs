@@ -75,6 +75,11 @@ public sealed class HashMapProperties
         Assert.Throws<ArgumentOutOfRangeException>(() => new HashMap<int, int>(new HashMapOptions { MaxEntries = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new HashMap<int, int>(new HashMapOptions { MaxEntries = 4, PossibleCpus = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LruHashMap<int, int>(new LruHashMapOptions { MaxEntries = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LruHashMap<int, int>(new LruHashMapOptions { MaxEntries = int.MaxValue }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HashMap<int, int>(new HashMapOptions { MaxEntries = LruHashMap<int, int>.MaxCapacity + 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LruHashMap<int, int>(new LruHashMapOptions { MaxEntries = 4, PossibleCpus = -2 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PerfKit.Hooks.SocketLoadBalancer(new PerfKit.Hooks.NetworkHost(), new PerfKit.Hooks.LoadBalancerOptions { ReverseNatMapSize = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PerfKit.Hooks.SocketLoadBalancer(new PerfKit.Hooks.NetworkHost(), new PerfKit.Hooks.LoadBalancerOptions { NodePortMin = 40000, NodePortMax = 30000 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LruHashMap<int, int>(new LruHashMapOptions { MaxEntries = 4, Flavor = (LruFlavor)7 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LruHashMap<int, int>(new LruHashMapOptions { MaxEntries = 4, FreeTarget = (FreeTargetPolicy)7 }));
         Assert.Throws<ArgumentNullException>(() => new LruHashMap<int, int>(null!));
