@@ -21,6 +21,8 @@ switch (args.Length > 0 ? args[0] : null)
         return PerfKit.Bench.Profiling.ProfilingCommands.Analyze(args[1..]);
     case "workload":
         return PerfKit.Bench.Profiling.ProfilingCommands.RunWorkload(args[1..]);
+    case "memory":
+        return PerfKit.Bench.Memory.MemoryCommand.Run(args[1..]); // memory [--entries N] [--out DIR]
     case "soak":
         return PerfKit.Bench.SoakCommand.Run(args[1..]); // soak [--minutes N] [--threads N]
 }
