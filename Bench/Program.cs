@@ -3,7 +3,8 @@ using PerfKit.Bench;
 using PerfKit.Bench.Infrastructure;
 
 // PerfKit.Bench [suite ...] [BenchmarkDotNet arguments]
-//   no arguments     every suite, non-interactively, results in perf-results/runs/<date-time>/
+//   no arguments     the headline suites, non-interactively, results in perf-results/runs/<date-time>/, then the
+//                    memory table, the hit rates and the regenerated perf-results/README.md (about 9 minutes)
 //   --list           the suites and what they measure
 //   suite names      only those suites (see --list)
 //   anything else    passed to BenchmarkDotNet (--filter, --job, --profiler, --artifacts, ...)
@@ -21,6 +22,8 @@ switch (args.Length > 0 ? args[0] : null)
         return PerfKit.Bench.Profiling.ProfilingCommands.Analyze(args[1..]);
     case "workload":
         return PerfKit.Bench.Profiling.ProfilingCommands.RunWorkload(args[1..]);
+    case "report":
+        return PerfKit.Bench.Report.HeadlineReport.Run(args[1..]); // regenerates perf-results/README.md and README's headline block
     case "memory":
         return PerfKit.Bench.Memory.MemoryCommand.Run(args[1..]); // memory [--entries N] [--out DIR]
     case "soak":
@@ -33,8 +36,8 @@ foreach (string arg in args)
 {
     if (arg is "--list")
     {
-        Console.WriteLine("Suites (run one with: dotnet run -c Release --project Bench -- <suite>):");
-        foreach (Suite suite in Suites.All)
+        Console.WriteLine("Suites (run one with: dotnet run -c Release --project Bench -- <suite>; 'all' runs every one):");
+        foreach (Suite suite in Suites.All.Append(Suites.Headline))
         {
             Console.WriteLine($"  {suite.Name,-10} {suite.Description}");
             foreach (Type type in suite.Types)
@@ -62,9 +65,10 @@ foreach (string arg in args)
     passThrough.Add(arg);
 }
 
+bool defaultRun = suites.Count == 0 && passThrough.Count == 0;
 if (suites.Count == 0)
 {
-    suites.AddRange(Suites.All);
+    suites.Add(Suites.Headline);
 }
 
 // Never show BenchmarkDotNet's interactive menu: without a filter, run everything selected.
@@ -99,6 +103,20 @@ bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(
 if (artifacts is not null)
 {
     Console.WriteLine($"Results: {Path.Combine(artifacts, "results")}");
+}
+
+if (defaultRun && !failed)
+{
+    // The rest of the headline: memory, hit rates (needs ../shared/traces; skipped with a warning if absent), the report.
+    Console.WriteLine("Memory table ...");
+    PerfKit.Bench.Memory.MemoryCommand.Run([]);
+    Console.WriteLine("Hit rates ...");
+    if (PerfKit.Bench.HitRate.HitRateCommand.Run([]) != 0)
+    {
+        Console.Error.WriteLine("warning: hit rates not refreshed (see above); the report uses the last ones.");
+    }
+
+    return PerfKit.Bench.Report.HeadlineReport.Run([]);
 }
 
 return failed ? 1 : 0;

@@ -15,35 +15,10 @@ public sealed class FirstEvictionTests(ITestOutputHelper output)
     [InlineData(10_000, FreeTargetPolicy.Adaptive)]
     public void StealBeforeShrink_FirstEvictionOnlyWhenFull(int capacity, FreeTargetPolicy policy)
     {
-        double kernel = FillAtFirstEviction(capacity, policy, stealBeforeShrink: false);
-        double stealFirst = FillAtFirstEviction(capacity, policy, stealBeforeShrink: true);
+        double kernel = PerfKit.Reliability.FirstEviction.FillAt(capacity, policy, stealBeforeShrink: false);
+        double stealFirst = PerfKit.Reliability.FirstEviction.FillAt(capacity, policy, stealBeforeShrink: true);
         output.WriteLine($"capacity {capacity}, {policy}: first eviction at {kernel:P1} fill (kernel order), {stealFirst:P1} (steal before shrink)");
         Assert.Equal(1.0, stealFirst);
         Assert.True(kernel < 1.0, $"the kernel order evicted only at {kernel:P1}");
-    }
-
-    /// <summary>Live entries just before the first insert that evicted, as a fraction of capacity.</summary>
-    internal static double FillAtFirstEviction(int capacity, FreeTargetPolicy policy, bool stealBeforeShrink)
-    {
-        var map = new LruHashMap<ulong, ulong>(new LruHashMapOptions
-        {
-            MaxEntries = capacity,
-            PossibleCpus = 2,
-            FreeTarget = policy,
-            StealBeforeShrink = stealBeforeShrink,
-        });
-        for (ulong key = 0; ; key++)
-        {
-            int before = map.Count;
-            using (Cpu.Pin((int)(key % 2)))
-            {
-                Assert.Equal(MapResult.Ok, map.Update(key, key));
-            }
-
-            if (map.Statistics.Evictions > 0)
-            {
-                return (double)before / capacity;
-            }
-        }
     }
 }
