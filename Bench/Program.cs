@@ -65,10 +65,11 @@ foreach (string arg in args)
     passThrough.Add(arg);
 }
 
+// No arguments at all: the headline set. A filter or other BenchmarkDotNet arguments without suite names: every suite.
 bool defaultRun = suites.Count == 0 && passThrough.Count == 0;
 if (suites.Count == 0)
 {
-    suites.Add(Suites.Headline);
+    suites.AddRange(defaultRun ? [Suites.Headline] : Suites.All);
 }
 
 // Never show BenchmarkDotNet's interactive menu: without a filter, run everything selected.

@@ -38,7 +38,7 @@ public sealed class BenchmarkResults
                 using JsonDocument json = JsonDocument.Parse(File.ReadAllText(file));
                 JsonElement host = json.RootElement.GetProperty("HostEnvironmentInfo");
                 machine = $"{host.GetProperty("ProcessorName").GetString()}, {host.GetProperty("LogicalCoreCount").GetInt32()} logical cores, " +
-                    $"{host.GetProperty("OsVersion").GetString()}, .NET {host.GetProperty("RuntimeVersion").GetString()}, BenchmarkDotNet {host.GetProperty("BenchmarkDotNetVersion").GetString()}";
+                    $"{host.GetProperty("OsVersion").GetString()}, {host.GetProperty("RuntimeVersion").GetString()}, BenchmarkDotNet {host.GetProperty("BenchmarkDotNetVersion").GetString()}";
                 foreach (JsonElement b in json.RootElement.GetProperty("Benchmarks").EnumerateArray())
                 {
                     if (!b.TryGetProperty("Statistics", out JsonElement stats) || stats.ValueKind != JsonValueKind.Object)
