@@ -54,8 +54,7 @@ foreach (string arg in args)
         Suite? suite = Suites.Find(arg);
         if (suite is null)
         {
-            Console.Error.WriteLine($"error: unknown suite '{arg}'. Known suites: {string.Join(", ", Suites.All.Select(s => s.Name))} (see --list).");
-            return 2;
+            return BenchCommandLine.Fail($"unknown suite '{arg}'. Known suites: {string.Join(", ", Suites.All.Select(s => s.Name))}, headline, all (see --list).");
         }
 
         suites.Add(suite);
@@ -82,8 +81,7 @@ if (!passThrough.Any(a => a is "--filter" or "-f"))
 bool profilerEp = passThrough.Select((a, i) => (a, i)).Any(p => p.a is "--profiler" or "-p" && p.i + 1 < passThrough.Count && passThrough[p.i + 1] == "EP");
 if (profilerEp && passThrough.Any(a => a is "--inProcess" or "-i"))
 {
-    Console.Error.WriteLine("error: --profiler EP hangs with the in-process toolchain (BenchmarkDotNet 0.15.8); drop --inProcess.");
-    return 2;
+    return BenchCommandLine.Fail("--profiler EP hangs with the in-process toolchain (BenchmarkDotNet 0.15.8); drop --inProcess.");
 }
 
 bool namesArtifacts = passThrough.Contains("--artifacts");
@@ -96,8 +94,7 @@ var switcher = BenchmarkSwitcher.FromTypes(suites.SelectMany(s => s.Types).ToArr
 var summaries = switcher.Run(passThrough.ToArray(), BenchConfig.Create(artifacts, addDefaultJob: !namesJob)).ToList();
 if (summaries.Count == 0)
 {
-    Console.Error.WriteLine("error: no benchmark matched the filter (see --list).");
-    return 2;
+    return BenchCommandLine.Fail("no benchmark matched the filter (see --list).");
 }
 
 bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PerfKit.Bench.Infrastructure;
 using PerfKit.Reliability;
 
 namespace PerfKit.Bench;
@@ -11,22 +12,13 @@ public static class SoakCommand
     {
         double minutes = 1;
         int threads = 4;
-        for (int i = 0; i < args.Count; i++)
+        if (!BenchCommandLine.TryReadOptions(args, 0, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
+            {
+                ["--minutes"] = v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out minutes) && minutes > 0 && minutes <= 24 * 60,
+                ["--threads"] = v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out threads) && threads is >= 2 and <= 8,
+            }, "soak [--minutes N (0 < N <= 1440)] [--threads N (2-8)]"))
         {
-            string? value = i + 1 < args.Count ? args[i + 1] : null;
-            if (args[i] == "--minutes" && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out minutes) && minutes > 0 && minutes <= 24 * 60)
-            {
-                i++;
-            }
-            else if (args[i] == "--threads" && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out threads) && threads is >= 2 and <= 8)
-            {
-                i++;
-            }
-            else
-            {
-                Console.Error.WriteLine($"error: bad or incomplete argument '{args[i]}'. Usage: soak [--minutes N (0 < N <= 1440)] [--threads N (2-8)]");
-                return 2;
-            }
+            return 2;
         }
 
         Console.WriteLine($"Soak: {threads} threads for {minutes} min; integrity checked after every round.");

@@ -24,31 +24,19 @@ public static class HitRateCommand
         string traces = Path.GetFullPath(Path.Combine(RepositoryPaths.Root, "..", "shared", "traces"));
         string output = Path.Combine(RepositoryPaths.PerfResults, "hitrate");
         var only = new List<string>();
-        for (int i = 0; i < args.Count; i++)
-        {
-            string? value = i + 1 < args.Count ? args[i + 1] : null;
-            switch (args[i])
+        if (!BenchCommandLine.TryReadOptions(args, 0, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
             {
-                case "--traces" when value is not null:
-                    traces = Path.GetFullPath(value);
-                    i++;
-                    break;
-                case "--trace" when value is not null:
-                    only.Add(value);
-                    i++;
-                    break;
-                case "--out" when value is not null:
-                    output = Path.GetFullPath(value);
-                    i++;
-                    break;
-                default:
-                    return Fail($"unknown or incomplete argument '{args[i]}'. Usage: hitrate [--traces DIR] [--trace NAME]... [--out DIR]");
-            }
+                ["--traces"] = v => (traces = Path.GetFullPath(v)) is not null,
+                ["--trace"] = v => { only.Add(v); return true; },
+                ["--out"] = v => (output = Path.GetFullPath(v)) is not null,
+            }, "hitrate [--traces DIR] [--trace NAME]... [--out DIR]"))
+        {
+            return 2;
         }
 
         if (!Directory.Exists(traces))
         {
-            return Fail($"trace folder '{traces}' does not exist (expected ../shared/traces beside the repository, or give --traces DIR).");
+            return BenchCommandLine.Fail($"trace folder '{traces}' does not exist (expected ../shared/traces beside the repository, or give --traces DIR).");
         }
 
         string[] files = Directory.GetFiles(traces, "*.gz").Order(StringComparer.Ordinal).ToArray();
@@ -59,7 +47,7 @@ public static class HitRateCommand
 
         if (files.Length == 0)
         {
-            return Fail($"no trace matched in '{traces}'.");
+            return BenchCommandLine.Fail($"no trace matched in '{traces}'.");
         }
 
         var results = new List<Result>();
@@ -73,7 +61,7 @@ public static class HitRateCommand
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                return Fail(e.Message);
+                return BenchCommandLine.Fail(e.Message);
             }
 
             loaded.Add(trace);
@@ -160,9 +148,4 @@ public static class HitRateCommand
         return md.ToString();
     }
 
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"error: {message}");
-        return 2;
-    }
 }

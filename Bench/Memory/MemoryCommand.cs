@@ -23,23 +23,13 @@ public static class MemoryCommand
     {
         int entries = 1_000_000;
         string output = Path.Combine(RepositoryPaths.PerfResults, "memory");
-        for (int i = 0; i < args.Count; i++)
+        if (!BenchCommandLine.TryReadOptions(args, 0, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
+            {
+                ["--entries"] = v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out entries) && entries is >= 1000 and <= 10_000_000,
+                ["--out"] = v => (output = Path.GetFullPath(v)) is not null,
+            }, "memory [--entries N (1000-10000000)] [--out DIR]"))
         {
-            string? value = i + 1 < args.Count ? args[i + 1] : null;
-            if (args[i] == "--entries" && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out entries) && entries is >= 1000 and <= 10_000_000)
-            {
-                i++;
-            }
-            else if (args[i] == "--out" && value is not null)
-            {
-                output = Path.GetFullPath(value);
-                i++;
-            }
-            else
-            {
-                Console.Error.WriteLine($"error: bad or incomplete argument '{args[i]}'. Usage: memory [--entries N (1000-10000000)] [--out DIR]");
-                return 2;
-            }
+            return 2;
         }
 
         var rows = new List<Row>();

@@ -21,7 +21,7 @@ public static class ProfilingCommands
     {
         if (args.Count != 2 || !ProfileWorkloads.Names.ContainsKey(args[0]) || !TryParseSeconds(args[1], out double seconds))
         {
-            return Fail("usage: workload <name> <seconds>");
+            return BenchCommandLine.Fail("usage: workload <name> <seconds>");
         }
 
         ProfileWorkloads.Run(args[0], seconds);
@@ -33,28 +33,20 @@ public static class ProfilingCommands
     {
         if (args.Count == 0 || !ProfileWorkloads.Names.ContainsKey(args[0]))
         {
-            return Fail($"{(args.Count == 0 ? "no workload given" : $"unknown workload '{args[0]}'")}. Workloads: {string.Join(", ", ProfileWorkloads.Names.Keys)}. " +
+            return BenchCommandLine.Fail($"{(args.Count == 0 ? "no workload given" : $"unknown workload '{args[0]}'")}. Workloads: {string.Join(", ", ProfileWorkloads.Names.Keys)}. " +
                 "Usage: trace <workload> [--seconds N] [--out DIR]");
         }
 
         string workload = args[0];
         double seconds = 5;
         string output = Path.Combine(RepositoryPaths.PerfResults, "profiles", workload);
-        for (int i = 1; i < args.Count; i++)
-        {
-            string? value = i + 1 < args.Count ? args[i + 1] : null;
-            switch (args[i])
+        if (!BenchCommandLine.TryReadOptions(args, 1, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
             {
-                case "--seconds" when value is not null && TryParseSeconds(value, out seconds):
-                    i++;
-                    break;
-                case "--out" when value is not null:
-                    output = Path.GetFullPath(value);
-                    i++;
-                    break;
-                default:
-                    return Fail($"bad or incomplete argument '{args[i]}'{(args[i] == "--seconds" ? " (a number of seconds from 0.1 to 600)" : string.Empty)}. Usage: trace <workload> [--seconds N] [--out DIR]");
-            }
+                ["--seconds"] = v => TryParseSeconds(v, out seconds),
+                ["--out"] = v => (output = Path.GetFullPath(v)) is not null,
+            }, "trace <workload> [--seconds N (0.1-600)] [--out DIR]"))
+        {
+            return 2;
         }
 
         Directory.CreateDirectory(output);
@@ -63,7 +55,7 @@ public static class ProfilingCommands
         int exitCode = Record(workload, seconds, tracePath, out string? problem);
         if (problem is not null)
         {
-            return Fail(problem, exitCode: 1);
+            return BenchCommandLine.Fail(problem, exitCode: 1);
         }
 
         Console.WriteLine($"Trace: {tracePath} ({new FileInfo(tracePath).Length / 1024:N0} KiB). Analysing ...");
@@ -75,7 +67,7 @@ public static class ProfilingCommands
     {
         if (args.Count is not (1 or 3) || (args.Count == 3 && args[1] != "--out"))
         {
-            return Fail("usage: analyze <file.nettrace> [--out DIR]");
+            return BenchCommandLine.Fail("usage: analyze <file.nettrace> [--out DIR]");
         }
 
         string trace = Path.GetFullPath(args[0]);
@@ -93,7 +85,7 @@ public static class ProfilingCommands
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            return Fail(e.Message);
+            return BenchCommandLine.Fail(e.Message);
         }
 
         string report = analysis.ToMarkdown();
@@ -149,9 +141,4 @@ public static class ProfilingCommands
     private static bool TryParseSeconds(string text, out double seconds) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) && seconds >= 0.1 && seconds <= 600;
 
-    private static int Fail(string message, int exitCode = 2)
-    {
-        Console.Error.WriteLine($"error: {message}");
-        return exitCode;
-    }
 }

@@ -20,16 +20,14 @@ public static class HeadlineReport
     {
         if (args.Count > 0)
         {
-            Console.Error.WriteLine($"error: 'report' takes no arguments (got '{args[0]}').");
-            return 2;
+            return BenchCommandLine.Fail($"'report' takes no arguments (got '{args[0]}').");
         }
 
         string perfResults = RepositoryPaths.PerfResults;
         BenchmarkResults results = BenchmarkResults.Load(Path.Combine(perfResults, "runs"));
         if (results.Runs.Count == 0)
         {
-            Console.Error.WriteLine($"error: no benchmark runs under {Path.Combine(perfResults, "runs")}; run the benchmarks first.");
-            return 2;
+            return BenchCommandLine.Fail($"no benchmark runs under {Path.Combine(perfResults, "runs")}; run the benchmarks first.");
         }
 
         var rows = new List<(string Goal, GoalOutcome? Outcome, string Run, string WhyShort)>();

@@ -59,6 +59,7 @@ public sealed class SharedCookieGenerator : ICookieGenerator
     {
         public PaddedCounter Counter;
 
+        // A racy read of the Interlocked counter: a rate needs a recent value, not the exact one.
         public void AddTo(ref Diagnostics.KitTotals totals) => totals.CookiesIssued += Volatile.Read(ref Counter.Value);
     }
 }

@@ -108,6 +108,8 @@ public static class PerfKitCounters
                 }
             }
 
+            // Each cell is written only by its thread; reading it while that thread increments gives a value at most a
+            // few counts old (a 64-bit read is atomic here), which a rate tolerates. No lock on the hot path.
             foreach (ThreadCell thread in s_threads)
             {
                 totals.Lookups += Volatile.Read(ref thread.Lookups);

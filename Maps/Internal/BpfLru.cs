@@ -798,6 +798,8 @@ internal sealed class BpfLru<TKey, TValue>
 
     private sealed class LruCounterCell(PerCpu<LruCounters> counters) : IKitCounterCell
     {
+        // Each CPU's counters are written under that CPU's lock; these reads take no lock, so a poll may see a
+        // value one update old. Rates tolerate that; nothing decides on it.
         public void AddTo(ref KitTotals totals)
         {
             for (int cpu = 0; cpu < counters.Count; cpu++)
