@@ -16,14 +16,19 @@ public static class HeadlineReport
     private const string EndMarker = "<!-- headline:end -->";
 
     /// <summary>Runs the command; returns the exit code.</summary>
+    /// <remarks><c>report [--perf-results DIR]</c>: with another folder, the main README is left alone.</remarks>
     public static int Run(IReadOnlyList<string> args)
     {
-        if (args.Count > 0)
+        string perfResults = RepositoryPaths.PerfResults;
+        if (!BenchCommandLine.TryReadOptions(args, 0, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
+            {
+                ["--perf-results"] = v => Directory.Exists(perfResults = Path.GetFullPath(v)),
+            }, "report [--perf-results DIR (an existing folder)]"))
         {
-            return BenchCommandLine.Fail($"'report' takes no arguments (got '{args[0]}').");
+            return 2;
         }
 
-        string perfResults = RepositoryPaths.PerfResults;
+        bool ownResults = perfResults == RepositoryPaths.PerfResults;
         BenchmarkResults results = BenchmarkResults.Load(Path.Combine(perfResults, "runs"));
         if (results.Runs.Count == 0)
         {
@@ -46,7 +51,11 @@ public static class HeadlineReport
         string[] plots = Plots(results, Path.Combine(perfResults, "plots"));
         string table = HeadlineTable(rows);
         File.WriteAllText(Path.Combine(perfResults, "README.md"), PerfResultsReadme(results, rows, table, plots, perfResults));
-        UpdateMainReadme(table);
+        if (ownResults)
+        {
+            UpdateMainReadme(table);
+        }
+
         Console.WriteLine(table);
         Console.WriteLine($"Wrote {Path.Combine(perfResults, "README.md")} and the headline block of README.md.");
         return 0;

@@ -23,6 +23,8 @@ public sealed class BenchCommandLineTests
         "soak --minutes zero",
         "workload nosuch 1",
         "--filter *CookieCost* --profiler EP --inProcess",
+        "report --perf-results /nonexistent/perf-results",
+        "report --bogus",
     ];
 
     [Theory]
@@ -49,13 +51,52 @@ public sealed class BenchCommandLineTests
         }
     }
 
+    [Fact]
+    public void Report_RegeneratesTheHeadline_FromTheCommittedResults()
+    {
+        string committed = Path.Combine(RepositoryRoot(), "perf-results");
+        string copy = Directory.CreateTempSubdirectory("perfkit-report").FullName;
+        try
+        {
+            foreach (string folder in new[] { "runs", "memory", "hitrate" })
+            {
+                CopyTree(Path.Combine(committed, folder), Path.Combine(copy, folder));
+            }
+
+            (int exitCode, _, string stderr) = RunBench(["report", "--perf-results", copy]);
+            Assert.True(exitCode == 0, stderr);
+            string readme = File.ReadAllText(Path.Combine(copy, "README.md"));
+            Assert.Contains("| Batched cookies ≥ 10× shared atomic, 2 threads |", readme, StringComparison.Ordinal);
+            Assert.Contains("| LRU map ≤ 0.5× ConcurrentLru bytes per entry at 1 M entries | 48.4 B/entry |", readme, StringComparison.Ordinal);
+            Assert.Contains("## Trend of the headline ratios over runs", readme, StringComparison.Ordinal);
+            Assert.DoesNotContain("not measured", readme, StringComparison.Ordinal); // every goal found its class
+            Assert.True(File.Exists(Path.Combine(copy, "plots", "hook-latency.png")));
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    // PropertyTests/bin/<configuration>/net10.0 → the repository
+    private static string RepositoryRoot() =>
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Parent!.Parent!.Parent!.FullName;
+
     private static (int ExitCode, string Stdout, string Stderr) RunBench(string[] args)
     {
         // PropertyTests/bin/<configuration>/net10.0 → Bench/bin/<configuration>/net10.0
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string configuration = here.Parent!.Name;
-        string repository = here.Parent.Parent!.Parent!.Parent!.FullName;
-        string bench = Path.Combine(repository, "Bench", "bin", configuration, here.Name, "PerfKit.Bench");
+        string bench = Path.Combine(RepositoryRoot(), "Bench", "bin", here.Parent!.Name, here.Name, "PerfKit.Bench");
         Assert.True(File.Exists(bench), $"PerfKit.Bench is not built at {bench}");
         var start = new ProcessStartInfo(bench) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in args)
