@@ -188,31 +188,8 @@ public static class HeadlineReport
     private static string[] Plots(BenchmarkResults results, string directory)
     {
         var written = new List<string>();
-        if (results.Latest("MapZipfBenchmarks") is { } zipf)
-        {
-            var plot = new Plot();
-            foreach (var method in zipf.Results.GroupBy(r => r.Method))
-            {
-                var points = method.OrderBy(r => int.Parse(r.Parameters["Threads"], CultureInfo.InvariantCulture)).ToList();
-                var line = plot.Add.Scatter(points.Select(p => double.Parse(p.Parameters["Threads"], CultureInfo.InvariantCulture)).ToArray(), points.Select(p => 1000 / p.MeanNs).ToArray());
-                line.LegendText = method.Key;
-            }
-
-            Save(plot, "Zipf(0.86) get-or-add, capacity 10 %: throughput vs threads", "threads", "Mops/s (all threads)", Path.Combine(directory, "zipf-throughput.png"), written);
-        }
-
-        if (results.Latest("CookieThroughputBenchmarks") is { } cookies)
-        {
-            var plot = new Plot();
-            foreach (var method in cookies.Results.GroupBy(r => r.Method))
-            {
-                var points = method.OrderBy(r => int.Parse(r.Parameters["Threads"], CultureInfo.InvariantCulture)).ToList();
-                var line = plot.Add.Scatter(points.Select(p => double.Parse(p.Parameters["Threads"], CultureInfo.InvariantCulture)).ToArray(), points.Select(p => 1000 / p.MeanNs).ToArray());
-                line.LegendText = method.Key;
-            }
-
-            Save(plot, "Cookie generators: throughput vs threads", "threads", "Mops/s (all threads)", Path.Combine(directory, "cookie-throughput.png"), written);
-        }
+        ThroughputPlot(results, "MapZipfBenchmarks", "Zipf(0.86) get-or-add, capacity 10 %: throughput vs threads", Path.Combine(directory, "zipf-throughput.png"), written);
+        ThroughputPlot(results, "CookieThroughputBenchmarks", "Cookie generators: throughput vs threads", Path.Combine(directory, "cookie-throughput.png"), written);
 
         if (results.Latest("HookPathBenchmarks") is { } hooks)
         {
@@ -239,6 +216,25 @@ public static class HeadlineReport
         }
 
         return [.. written];
+    }
+
+    /// <summary>One line per benchmark method of <paramref name="type"/>: total Mops/s against the Threads parameter.</summary>
+    private static void ThroughputPlot(BenchmarkResults results, string type, string title, string path, List<string> written)
+    {
+        if (results.Latest(type) is not { } latest)
+        {
+            return;
+        }
+
+        var plot = new Plot();
+        foreach (var method in latest.Results.GroupBy(r => r.Method))
+        {
+            var points = method.OrderBy(r => int.Parse(r.Parameters["Threads"], CultureInfo.InvariantCulture)).ToList();
+            var line = plot.Add.Scatter(points.Select(p => double.Parse(p.Parameters["Threads"], CultureInfo.InvariantCulture)).ToArray(), points.Select(p => 1000 / p.MeanNs).ToArray());
+            line.LegendText = method.Key;
+        }
+
+        Save(plot, title, "threads", "Mops/s (all threads)", path, written);
     }
 
     private static void Save(Plot plot, string title, string x, string y, string path, List<string> written)
