@@ -15,7 +15,7 @@ public struct RawSpinLock
     private int _held;
 
     /// <summary>Whether some thread holds the lock (a racy snapshot, for assertions and diagnostics).</summary>
-    public readonly bool IsHeld => Volatile.Read(in _held) != 0;
+    public readonly bool IsHeld => Volatile.Read(in _held) != 0; // not cached in a register across a polling loop
 
     /// <summary>Acquires the lock.</summary>
     public void Enter()
@@ -46,6 +46,8 @@ public struct RawSpinLock
         {
             spinner.SpinOnce();
         }
+        // Test-and-test-and-set: spin on a plain read (the cache line stays shared) and try the acquiring
+        // compare-exchange only once the lock looks free, so waiters do not bounce the line off the holder.
         while (Volatile.Read(ref _held) != 0 || Interlocked.CompareExchange(ref _held, 1, 0) != 0);
     }
 

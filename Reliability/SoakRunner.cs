@@ -116,6 +116,7 @@ public static class SoakRunner
                     }
                 }
 
+                // Workers and the control plane all add into one tally, read after every thread is joined.
                 Interlocked.Add(ref done, mine);
             }));
         }
@@ -137,7 +138,7 @@ public static class SoakRunner
                     lb.UpdateService(Spec(s, Universe(s).OrderBy(_ => random.Next()).Take(random.Next(7)), s % 3 == 0));
                 }
 
-                Interlocked.Increment(ref done);
+                Interlocked.Increment(ref done); // the shared tally, as above
             }
         }));
         foreach (Thread w in workers)

@@ -15,7 +15,7 @@ public struct CookieCell
     private ulong _value;
 
     /// <summary>The assigned cookie, or 0 if none has been requested yet.</summary>
-    public readonly ulong Value => Volatile.Read(in _value);
+    public readonly ulong Value => Volatile.Read(in _value); // acquire: a cookie another thread published is seen whole
 
     /// <summary>Whether a cookie has been assigned.</summary>
     public readonly bool IsAssigned => Value != 0;

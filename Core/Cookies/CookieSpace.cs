@@ -55,10 +55,10 @@ internal sealed class CookieSpace
     public ulong ReverseStart { get; }
 
     /// <summary>Forward blocks reserved so far, including any refused for exhaustion.</summary>
-    public long BlocksReserved => Volatile.Read(ref _blocksReserved.Value);
+    public long BlocksReserved => Volatile.Read(ref _blocksReserved.Value); // whole 64-bit read, never torn on 32-bit
 
     /// <summary>Reverse values requested so far, including any refused for exhaustion.</summary>
-    public long ReverseIssued => Volatile.Read(ref _reverseIssued.Value);
+    public long ReverseIssued => Volatile.Read(ref _reverseIssued.Value); // whole 64-bit read, never torn on 32-bit
 
     /// <summary>Reserves the next forward block and returns its first value; the block ends <see cref="BlockSize"/> − 1 later.</summary>
     /// <returns><see langword="false"/> when the forward side is exhausted.</returns>
@@ -76,6 +76,7 @@ internal sealed class CookieSpace
 
         ulong start = FirstCookie + (block * BlockSize);
         ulong end = start + (BlockSize - 1);
+        // Read after the fenced increment above: see the overlap race described there.
         long reverse = Volatile.Read(ref _reverseIssued.Value);
         if (reverse > 0 && end >= LowestReverse(reverse))
         {
@@ -106,6 +107,7 @@ internal sealed class CookieSpace
         }
 
         ulong value = ReverseStart - (issued - 1);
+        // Read after the fenced increment above: see the overlap race described in TryReserveBlock.
         ulong blocks = Math.Min((ulong)Volatile.Read(ref _blocksReserved.Value), _maxBlocks);
         if (blocks > 0 && value <= FirstCookie + (blocks * BlockSize) - 1)
         {

@@ -80,6 +80,8 @@ public sealed class PerCpuCookieGenerator : ICookieGenerator
     internal T RunNested<T>(Func<T> nested)
     {
         ref CpuState cpu = ref _cpus.Current;
+        // The same claim as NextCookie: holding Nesting at 1 makes any draw inside `nested` on this slot take the
+        // nested (reverse-counter) path, as an interrupt arriving mid-update does in the kernel.
         if (Interlocked.CompareExchange(ref cpu.Nesting, 1, 0) != 0)
         {
             throw new InvalidOperationException("The current CPU's slot is already claimed.");
@@ -91,6 +93,7 @@ public sealed class PerCpuCookieGenerator : ICookieGenerator
         }
         finally
         {
+            // Release the claim, publishing nothing new: this path never wrote Last/BlockEnd.
             Volatile.Write(ref cpu.Nesting, 0);
         }
     }
@@ -101,6 +104,7 @@ public sealed class PerCpuCookieGenerator : ICookieGenerator
     {
         if (!_space.TryReserveBlock(out ulong start))
         {
+            // Release the claim before throwing, so the slot is not left owned by a thread that has left it.
             Volatile.Write(ref cpu.Nesting, 0);
             throw _space.ForwardExhausted();
         }

@@ -33,7 +33,7 @@ public sealed class SharedCookieGenerator : ICookieGenerator
     }
 
     /// <summary>The number of cookies requested so far, including any refused for exhaustion.</summary>
-    public long Issued => Volatile.Read(ref _issued.Counter.Value);
+    public long Issued => Volatile.Read(ref _issued.Counter.Value); // whole 64-bit read, never torn on 32-bit
 
     /// <inheritdoc />
     public ulong NextCookie()

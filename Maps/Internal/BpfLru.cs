@@ -97,17 +97,9 @@ internal sealed class BpfLru<TKey, TValue>
     {
         get
         {
-            long refills = 0, evictions = 0, forceShrinks = 0, steals = 0;
-            for (int cpu = 0; cpu < _cpus; cpu++)
-            {
-                ref LruCounters c = ref _counters[cpu];
-                refills += Volatile.Read(ref c.Refills);
-                evictions += Volatile.Read(ref c.Evictions);
-                forceShrinks += Volatile.Read(ref c.ForceShrinks);
-                steals += Volatile.Read(ref c.Steals);
-            }
-
-            return new LruStatistics(refills, evictions, forceShrinks, steals);
+            var totals = default(KitTotals);
+            LruCounters.AddAll(_counters, ref totals);
+            return new LruStatistics(totals.Refills, totals.Evictions, totals.ForceShrinks, totals.Steals);
         }
     }
 
@@ -387,6 +379,8 @@ internal sealed class BpfLru<TKey, TValue>
         for (int other = 0; other < _cpus; other++)
         {
             int head = _locals[other].FreeHead;
+            // Unlocked peek at another CPU's list head, racing its owner's pushes and pops: a stale answer only
+            // miscounts this diagnostic (the caller's event field); no list decision depends on it.
             if (other != cpu && Volatile.Read(ref _nodes[head].Next) != head)
             {
                 holding++;
@@ -798,9 +792,21 @@ internal sealed class BpfLru<TKey, TValue>
 
     private sealed class LruCounterCell(PerCpu<LruCounters> counters) : IKitCounterCell
     {
-        // Each CPU's counters are written under that CPU's lock; these reads take no lock, so a poll may see a
-        // value one update old. Rates tolerate that; nothing decides on it.
-        public void AddTo(ref KitTotals totals)
+        public void AddTo(ref KitTotals totals) => LruCounters.AddAll(counters, ref totals);
+    }
+
+    private struct LruCounters
+    {
+        public long Updates;
+        public long Refills;
+        public long Evictions;
+        public long ForceShrinks;
+        public long Steals;
+
+        // Each CPU's counters are written under that CPU's lock; these reads take no lock, so a sum may be one
+        // update old on a CPU with an operation in flight. Statistics says so; counter polls only want rates.
+        // Volatile: whole 64-bit reads, never torn on 32-bit, and never hoisted out of a polling loop.
+        public static void AddAll(PerCpu<LruCounters> counters, ref KitTotals totals)
         {
             for (int cpu = 0; cpu < counters.Count; cpu++)
             {
@@ -812,14 +818,5 @@ internal sealed class BpfLru<TKey, TValue>
                 totals.Steals += Volatile.Read(ref c.Steals);
             }
         }
-    }
-
-    private struct LruCounters
-    {
-        public long Updates;
-        public long Refills;
-        public long Evictions;
-        public long ForceShrinks;
-        public long Steals;
     }
 }

@@ -69,7 +69,7 @@ internal sealed class HashTable<TKey, TValue>
             long sum = 0;
             for (int cpu = 0; cpu < _count.Count; cpu++)
             {
-                sum += Volatile.Read(ref _count[cpu]);
+                sum += Volatile.Read(ref _count[cpu]); // a fresh read per poll; each slot is changed with Interlocked.Add
             }
 
             return (int)sum;
@@ -108,6 +108,7 @@ internal sealed class HashTable<TKey, TValue>
                 goto Restart; // rewritten while read: it may hold another key now
             }
 
+            // Acquire, as for the bucket head: a node linked or unlinked after this one is seen whole or not at all.
             n = Volatile.Read(ref node.HashNext);
         }
 
@@ -175,6 +176,7 @@ internal sealed class HashTable<TKey, TValue>
         int next = Nodes[n].HashNext;
         if (b.Head == n)
         {
+            // Release: a reader that loads the new head sees the successor's contents (published when it was linked).
             Volatile.Write(ref b.Head, next);
         }
         else
@@ -185,6 +187,7 @@ internal sealed class HashTable<TKey, TValue>
                 p = Nodes[p].HashNext;
             }
 
+            // Release, as for the head: readers passing p skip n; readers already on n walk on via its kept link.
             Volatile.Write(ref Nodes[p].HashNext, next);
         }
 
