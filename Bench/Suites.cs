@@ -23,7 +23,7 @@ public static class Suites
             [typeof(MapLookupBenchmarks), typeof(MapUpdateBenchmarks), typeof(MapZipfBenchmarks)]),
         new("hooks", "Socket load balancer hooks per path and on a mixed workload, on PerfKit's maps vs ConcurrentDictionary + MemoryCache",
             [typeof(HookPathBenchmarks), typeof(HookMixedBenchmarks)]),
-        new("diagnostics", "Cost of the PerfKit instrumentation on an LRU hot path with no session, a filtering session, and events on",
+        new("diagnostics", "Cost of the PerfKit instrumentation on an LRU hot path, against the uninstrumented build, with no session, a filtering session, and events on",
             [typeof(DiagnosticsOverheadBenchmarks)]),
     ];
 

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 using PerfKit.Diagnostics;
 using PerfKit.Maps.Internal;
 
@@ -34,7 +35,7 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
         }
 
         Cpu.ValidatePossibleCpus(options.PossibleCpus, nameof(options));
-        _table = new HashTable<TKey, TValue>(options.MaxEntries, 0, options.PossibleCpus, options.HashSeed);
+        _table = new HashTable<TKey, TValue>(options.MaxEntries, 0, options.HashSeed);
         _free = new PerCpuFreeList<TKey, TValue>(_table.Nodes, options.MaxEntries, options.PossibleCpus);
     }
 
@@ -48,7 +49,7 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
     public int Capacity => _table.Capacity;
 
     /// <summary>Live entries. Exact when no update is in flight.</summary>
-    public int Count => _table.Count;
+    public int Count => Capacity - _free.FreeCount;
 
     /// <summary>Creates or replaces the entry for <paramref name="key"/> (<c>htab_map_update_elem</c>).</summary>
     /// <returns>
@@ -104,7 +105,7 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
     /// <summary>Looks up <paramref name="key"/> without taking a lock.</summary>
     public bool TryLookup(in TKey key, out TValue value)
     {
-        bool found = _table.FindLockFree(key, _table.HashOf(key), out value) >= 0;
+        bool found = !Unsafe.IsNullRef(ref _table.FindLockFree(key, out value));
         PerfKitCounters.CountLookup(found); // a static branch unless someone polls the counters
         return found;
     }
@@ -140,7 +141,7 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
     public MapAudit Audit()
     {
         var problems = new List<string>();
-        bool[] linked = _table.AuditChains(problems);
+        bool[] linked = _table.AuditChains(Count, problems);
         var onFreeList = new bool[Capacity];
         int free = _free.Audit(onFreeList, problems);
         int live = 0;

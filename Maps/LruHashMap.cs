@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 using PerfKit.Diagnostics;
 using PerfKit.Maps.Internal;
 
@@ -73,7 +74,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
         int targetFree = options.FreeTarget == FreeTargetPolicy.Classic
             ? BpfLru<TKey, TValue>.LocalFreeTarget
             : Math.Clamp(options.MaxEntries / PossibleCpus / 2, 1, BpfLru<TKey, TValue>.LocalFreeTarget);
-        _table = new HashTable<TKey, TValue>(capacity, BpfLru<TKey, TValue>.SentinelCount(Flavor, PossibleCpus), PossibleCpus, options.HashSeed);
+        _table = new HashTable<TKey, TValue>(capacity, BpfLru<TKey, TValue>.SentinelCount(Flavor, PossibleCpus), options.HashSeed);
         _nodes = _table.Nodes;
         _lru = new BpfLru<TKey, TValue>(_table, Flavor, PossibleCpus, targetFree, options.StealBeforeShrink);
         PerfKitCounters.Register(this, _lru.CounterCell);
@@ -92,7 +93,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
     public int Capacity => _table.Capacity;
 
     /// <summary>Live entries. Exact when no update is in flight.</summary>
-    public int Count => _table.Count;
+    public int Count => _lru.LiveCount;
 
     /// <summary>Nodes a common-flavor refill moves to a CPU's local free list (the kernel's target_free).</summary>
     public int TargetFree => _lru.TargetFree;
@@ -158,21 +159,26 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
     /// <summary>Looks up <paramref name="key"/> as a BPF program does: lock-free, and sets the entry's reference bit (if clear).</summary>
     public bool TryLookup(in TKey key, out TValue value)
     {
-        int n = _table.FindLockFree(key, _table.HashOf(key), out value);
-        PerfKitCounters.CountLookup(n >= 0); // a static branch unless someone polls the counters
-        if (n < 0)
+        ref Node<TKey, TValue> node = ref _table.FindLockFree(key, out value);
+        if (Unsafe.IsNullRef(ref node))
         {
+            PerfKitCounters.CountLookup(hit: false); // a static branch unless someone polls the counters
             return false;
         }
 
-        SetRef(n);
+        PerfKitCounters.CountLookup(hit: true);
+        if (node.Ref == 0)
+        {
+            node.Ref = 1; // bpf_lru_node_set_ref: only when clear, so a hot entry's line is not dirtied per lookup
+        }
+
         return true;
     }
 
     /// <summary>Looks up <paramref name="key"/> as user space does (a syscall lookup): lock-free, leaves the reference bit alone.</summary>
     public bool TryPeek(in TKey key, out TValue value)
     {
-        bool found = _table.FindLockFree(key, _table.HashOf(key), out value) >= 0;
+        bool found = !Unsafe.IsNullRef(ref _table.FindLockFree(key, out value));
         PerfKitCounters.CountLookup(found);
         return found;
     }
@@ -235,7 +241,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
         var problems = new List<string>();
         var listOf = new byte[Capacity];
         _lru.Audit(listOf, problems);
-        bool[] linked = _table.AuditChains(problems);
+        bool[] linked = _table.AuditChains(Count, problems);
         int live = 0, free = 0;
         for (int n = 0; n < Capacity; n++)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics.Tracing;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Diagnostics.NETCore.Client;
 using PerfKit.Bench.Infrastructure;
+using PerfKit.Diagnostics;
 using PerfKit.Maps;
 
 namespace PerfKit.Bench.Diagnostics;
@@ -21,9 +22,12 @@ public enum DiagnosticsSession
 
 /// <summary>
 /// The cost of the kit's instrumentation on an LRU hot path (1,024 lookups and 1,024 evicting updates per
-/// invocation), with no session, with a session that filters the map's events out (where a bare IsEnabled() guard
-/// would cost 11–13 ns per call), and with map events and counters on. A real EventPipe session of this process.
+/// invocation): instrumented against the same code with the instrumentation removed by the
+/// <see cref="PerfKitDiagnostics.IsSupported"/> switch (the JIT drops the guards), each with no session, with a
+/// session that filters the map's events out (where a bare IsEnabled() guard would cost 11–13 ns per call), and
+/// with map events and counters on. A real EventPipe session of this process.
 /// </summary>
+/// <remarks>Out of process only: each case sets the switch before the kit's diagnostics are first touched.</remarks>
 [MemoryDiagnoser]
 [ThroughputColumns]
 [BenchmarkCategory("diagnostics")]
@@ -36,6 +40,10 @@ public class DiagnosticsOverheadBenchmarks : IDisposable
     private Task? _reader;
     private ulong _next;
 
+    /// <summary>Whether the kit's instrumentation is compiled in (false: the uninstrumented baseline).</summary>
+    [ParamsAllValues]
+    public bool Instrumented { get; set; }
+
     /// <summary>The session watching the process.</summary>
     [ParamsAllValues]
     public DiagnosticsSession Session { get; set; }
@@ -43,7 +51,16 @@ public class DiagnosticsOverheadBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        _map = new LruHashMap<ulong, ulong>(new LruHashMapOptions { MaxEntries = 4096, PossibleCpus = 1 });
+        AppContext.SetSwitch(PerfKitDiagnostics.IsSupportedSwitch, Instrumented);
+        if (PerfKitDiagnostics.IsSupported != Instrumented)
+        {
+            throw new InvalidOperationException(
+                "The kit's diagnostics were initialised before this case could set PerfKit.Diagnostics.IsSupported " +
+                "(the in-process toolchain runs every case in one process); run this benchmark out of process.");
+        }
+
+        // One seed for every case, so that each process builds the same table and only the instrumentation differs.
+        _map = new LruHashMap<ulong, ulong>(new LruHashMapOptions { MaxEntries = 4096, PossibleCpus = 1, HashSeed = 42 });
         for (ulong k = 0; k < 4096; k++)
         {
             _map.Update(k, k);

@@ -11,7 +11,8 @@ namespace PerfKit.Diagnostics;
 /// <remarks>
 /// Call sites test the static <c>…On</c> flags, which <see cref="OnEventCommand"/> refreshes whenever a session or
 /// listener changes, so with nobody listening an instrumented path costs one predictable branch (a bare
-/// <c>IsEnabled()</c> costs 11–13 ns per call while any session is on, even one that filters the event out).
+/// <c>IsEnabled()</c> costs 11–13 ns per call while any session is on, even one that filters the event out), and
+/// with the <see cref="PerfKitDiagnostics.IsSupported"/> switch off not even that.
 /// Every event uses a typed, non-allocating <c>WriteEvent</c> overload whose parameter types match the event
 /// method exactly (a mismatch decodes as garbage over EventPipe). The kit raises events after releasing its locks,
 /// so a listener may call back into the kit.
@@ -28,16 +29,16 @@ public sealed class PerfKitEventSource : EventSource
     }
 
     /// <summary>Whether cookie events are enabled (Informational, <see cref="Keywords.Cookies"/>).</summary>
-    public static bool CookiesOn { get; private set; }
+    public static bool CookiesOn => PerfKitDiagnostics.IsSupported && s_cookiesOn;
 
     /// <summary>Whether map events are enabled (Informational, <see cref="Keywords.Maps"/>).</summary>
-    public static bool MapsOn { get; private set; }
+    public static bool MapsOn => PerfKitDiagnostics.IsSupported && s_mapsOn;
 
     /// <summary>Whether per-eviction map events are enabled (Verbose, <see cref="Keywords.Maps"/>).</summary>
-    public static bool MapEvictionsOn { get; private set; }
+    public static bool MapEvictionsOn => PerfKitDiagnostics.IsSupported && s_mapEvictionsOn;
 
     /// <summary>Whether hook events are enabled (Informational, <see cref="Keywords.Hooks"/>).</summary>
-    public static bool HooksOn { get; private set; }
+    public static bool HooksOn => PerfKitDiagnostics.IsSupported && s_hooksOn;
 
     /// <summary>A cookie generator reserved a block from its shared forward counter (values above 2^63 − 1 appear negative).</summary>
     [Event(1, Level = EventLevel.Informational, Keywords = Keywords.Cookies, Message = "Cookie block reserved starting at {0} ({1} blocks so far)")]
@@ -71,6 +72,12 @@ public sealed class PerfKitEventSource : EventSource
     [Event(8, Level = EventLevel.Informational, Keywords = Keywords.Hooks, Message = "Hook rejected with reason {0}, errno {1}")]
     public void HookRejected(int Reason, int Errno) => WriteEvent(8, Reason, Errno);
 
+    // Refreshed by OnEventCommand; plain fields, since a hot path may see a change a little late.
+    private static bool s_cookiesOn;
+    private static bool s_mapsOn;
+    private static bool s_mapEvictionsOn;
+    private static bool s_hooksOn;
+
     private IncrementingPollingCounter[]? _counters;
 
     /// <inheritdoc />
@@ -84,10 +91,10 @@ public sealed class PerfKitEventSource : EventSource
                 new IncrementingPollingCounter(d.Name, this, () => d.Read(PerfKitCounters.Snapshot())) { DisplayName = d.Description })];
         }
 
-        CookiesOn = IsEnabled(EventLevel.Informational, Keywords.Cookies);
-        MapsOn = IsEnabled(EventLevel.Informational, Keywords.Maps);
-        MapEvictionsOn = IsEnabled(EventLevel.Verbose, Keywords.Maps);
-        HooksOn = IsEnabled(EventLevel.Informational, Keywords.Hooks);
+        s_cookiesOn = IsEnabled(EventLevel.Informational, Keywords.Cookies);
+        s_mapsOn = IsEnabled(EventLevel.Informational, Keywords.Maps);
+        s_mapEvictionsOn = IsEnabled(EventLevel.Verbose, Keywords.Maps);
+        s_hooksOn = IsEnabled(EventLevel.Informational, Keywords.Hooks);
     }
 
     /// <summary>Event keywords, one per area.</summary>

@@ -16,6 +16,12 @@ internal sealed class LruList
     /// <summary>Where the next inactive rotation starts (next_inactive_rotation); initially the inactive head.</summary>
     public int NextInactiveRotation;
 
+    /// <summary>Nodes pushed back onto this (global) free list by deletes; beside the lock it is written under.</summary>
+    public long PushedFree;
+
+    // Keeps the per-CPU flavor's lists (allocated one after another) off each other's cache lines.
+    private CacheLinePadding _padding;
+
     public LruList(int firstSentinel)
     {
         ActiveHead = firstSentinel;

@@ -54,6 +54,21 @@ internal sealed class PerCpuFreeList<TKey, TValue>
 
     public void Push(int n) => Push(_cpus[PerfKit.Cpu.IndexFor(_cpus.Length)], n);
 
+    /// <summary>Free nodes on all lists: each list's count is changed under its lock; exact when no pop or push is in flight.</summary>
+    public int FreeCount
+    {
+        get
+        {
+            int free = 0;
+            foreach (CpuList list in _cpus)
+            {
+                free += Volatile.Read(ref list.Count); // a fresh read per call, taken without the list's lock
+            }
+
+            return free;
+        }
+    }
+
     /// <summary>Marks in <paramref name="onList"/> every node found on a free list; reports a node found twice. Quiescent only.</summary>
     public int Audit(bool[] onList, List<string> problems)
     {

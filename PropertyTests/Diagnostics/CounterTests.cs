@@ -29,6 +29,24 @@ public sealed class CounterTests
     }
 
     [Fact]
+    public void TheIsSupportedSwitch_IsOnByDefault_AndReadOnlyOnce()
+    {
+        Assert.True(PerfKitDiagnostics.IsSupported); // the test process never sets the switch
+        AppContext.SetSwitch(PerfKitDiagnostics.IsSupportedSwitch, false);
+        try
+        {
+            // Too late: it was read when the diagnostics were first touched, and optimised code may have folded it.
+            Assert.True(PerfKitDiagnostics.IsSupported);
+            PerfKitCounters.Snapshot();
+            Assert.True(PerfKitCounters.CountingOn);
+        }
+        finally
+        {
+            AppContext.SetSwitch(PerfKitDiagnostics.IsSupportedSwitch, true);
+        }
+    }
+
+    [Fact]
     public void Totals_StayMonotonic_WhenAMapIsCollected()
     {
         KitTotals before = PerfKitCounters.Snapshot();

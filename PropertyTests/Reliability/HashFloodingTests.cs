@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using PerfKit.Maps;
 
 namespace PerfKit.PropertyTests.Reliability;
@@ -40,6 +41,25 @@ public sealed class HashFloodingTests
             Assert.InRange(plain.LongestChain, 1, 12);
             Assert.InRange(lru.LongestChain, 1, 12);
         }
+    }
+
+    // Sequential keys (cookies, ids) are the common case: under any seed, 0 … n − 1 spread over n buckets with at
+    // most 2 in a bucket (HashSeed draws until its multiplier does this; about 70 % of odd multipliers do), for both
+    // key widths.
+    [Property(MaxTest = 200)]
+    public void SequentialKeys_SpreadEvenly_UnderAnySeed(ulong seed, bool wideBuckets)
+    {
+        int n = wideBuckets ? 1 << 14 : 1 << 10;
+        var wide = new HashMap<ulong, ulong>(new HashMapOptions { MaxEntries = n, PossibleCpus = 1, HashSeed = seed });
+        var narrow = new HashMap<uint, ulong>(new HashMapOptions { MaxEntries = n, PossibleCpus = 1, HashSeed = seed });
+        for (int key = 0; key < n; key++)
+        {
+            Assert.Equal(MapResult.Ok, wide.Update((ulong)key, 1));
+            Assert.Equal(MapResult.Ok, narrow.Update((uint)key, 1));
+        }
+
+        Assert.InRange(wide.LongestChain, 1, 2);
+        Assert.InRange(narrow.LongestChain, 1, 2);
     }
 
     private static ulong[] FindKeysInBucketZero(HashMap<ulong, ulong> probe, int count)
