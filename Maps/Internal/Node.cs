@@ -2,17 +2,17 @@ namespace PerfKit.Maps.Internal;
 
 /// <summary>
 /// One preallocated element: the kernel's <c>htab_elem</c> with its embedded <c>bpf_lru_node</c>. The hash-table
-/// part (chain link, hash, seqlock, key, value) and the LRU part (list links, owning CPU, list type, reference
-/// bit) share one struct so that a lookup touches one place.
+/// part (chain link, hash, seqlock, key, value) and the small LRU fields (owning CPU, list type, reference bit)
+/// share one struct so that a lookup touches one place; the LRU list links are kept apart.
 /// </summary>
 internal struct Node<TKey, TValue>
     where TKey : unmanaged
     where TValue : unmanaged
 {
-    // Field order matters: everything a lookup reads (chain link, hash, sequence counter, reference bit, key,
-    // value) comes first, so that for 8-byte keys and values it spans 32 bytes and rarely straddles a cache line.
-    // The LRU links, touched only under the LRU locks, come last. (All fields are unmanaged, so the runtime keeps
-    // this sequential order.)
+    // Only what a lookup reads (chain link, hash, sequence counter, reference bit, key, value), plus the list type
+    // and owning CPU, which fit beside the reference bit: for 8-byte keys and values a node is 32 bytes. The LRU
+    // list links live in their own array (ListLinks), so list moves do not write the lines that lookups on other
+    // CPUs read. All fields are unmanaged, so the runtime keeps this sequential order.
 
     /// <summary>Next node in the bucket chain, or a nulls marker <c>~bucket</c> (negative) ending the chain.</summary>
     public int HashNext;
@@ -37,12 +37,6 @@ internal struct Node<TKey, TValue>
 
     /// <summary>The value.</summary>
     public TValue Value;
-
-    /// <summary>LRU list links (circular, through sentinel nodes), or the free-list link in a plain hash map.</summary>
-    public int Prev;
-
-    /// <summary>See <see cref="Prev"/>.</summary>
-    public int Next;
 }
 
 /// <summary>The kernel's <c>enum bpf_lru_list_type</c>, plus a marker for list-head sentinels.</summary>

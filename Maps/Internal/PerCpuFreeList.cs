@@ -1,20 +1,20 @@
 namespace PerfKit.Maps.Internal;
 
 /// <summary>
-/// The kernel's <c>pcpu_freelist</c> for preallocated hash maps: one LIFO free list per CPU (linked through
-/// <see cref="Node{TKey, TValue}.Next"/>), each under its own lock. Pop tries the current CPU, then the others in
+/// The kernel's <c>pcpu_freelist</c> for preallocated hash maps: one LIFO free list per CPU (linked through a
+/// next-index array of its own), each under its own lock. Pop tries the current CPU, then the others in
 /// order; push goes to the current CPU. Populated evenly across CPUs. Only one of these locks is held at a time.
 /// </summary>
 internal sealed class PerCpuFreeList<TKey, TValue>
     where TKey : unmanaged
     where TValue : unmanaged
 {
-    private readonly Node<TKey, TValue>[] _nodes;
+    private readonly int[] _next; // the free-list links, one per node
     private readonly CpuList[] _cpus;
 
     public PerCpuFreeList(Node<TKey, TValue>[] nodes, int capacity, int possibleCpus)
     {
-        _nodes = nodes;
+        _next = new int[nodes.Length];
         _cpus = new CpuList[possibleCpus];
         for (int cpu = 0; cpu < possibleCpus; cpu++)
         {
@@ -39,7 +39,7 @@ internal sealed class PerCpuFreeList<TKey, TValue>
                 int n = list.Head;
                 if (n >= 0)
                 {
-                    list.Head = _nodes[n].Next;
+                    list.Head = _next[n];
                     list.Count--;
                     return n;
                 }
@@ -76,7 +76,7 @@ internal sealed class PerCpuFreeList<TKey, TValue>
         for (int cpu = 0; cpu < _cpus.Length; cpu++)
         {
             int length = 0;
-            for (int n = _cpus[cpu].Head; n >= 0 && length <= onList.Length; n = _nodes[n].Next, length++)
+            for (int n = _cpus[cpu].Head; n >= 0 && length <= onList.Length; n = _next[n], length++)
             {
                 if (onList[n])
                 {
@@ -101,7 +101,7 @@ internal sealed class PerCpuFreeList<TKey, TValue>
     {
         using (list.Lock.EnterScope())
         {
-            _nodes[n].Next = list.Head;
+            _next[n] = list.Head;
             list.Head = n;
             list.Count++;
         }
