@@ -4,12 +4,15 @@ using PerfKit.Bench.Infrastructure;
 
 // PerfKit.Bench [suite ...] [BenchmarkDotNet arguments]
 //   no arguments     the headline suites, non-interactively, results in perf-results/runs/<date-time>/, then the
-//                    memory table, the hit rates and the regenerated perf-results/README.md (about 9 minutes)
+//                    memory table, the paired instrumentation cost, the hit rates and the regenerated
+//                    perf-results/README.md (about 7 minutes)
 //   --list           the suites and what they measure
 //   suite names      only those suites (see --list)
 //   anything else    passed to BenchmarkDotNet (--filter, --job, --profiler, --artifacts, ...)
 // PerfKit.Bench hitrate [--traces DIR] [--trace NAME]... [--out DIR]
 //   replays the cache traces through the LRU map and its peers; results in perf-results/hitrate/
+// PerfKit.Bench overhead [--rounds N] [--out DIR]
+//   the instrumentation's cost with no listener, paired in one process; results in perf-results/overhead/
 // PerfKit.Bench trace <workload> [--seconds N] [--out DIR] | analyze <file.nettrace> [--out DIR]
 //   EventPipe recording of a workload in a suspended child process, and its analysis (TraceEvent)
 switch (args.Length > 0 ? args[0] : null)
@@ -26,6 +29,8 @@ switch (args.Length > 0 ? args[0] : null)
         return PerfKit.Bench.Report.HeadlineReport.Run(args[1..]); // regenerates perf-results/README.md and README's headline block
     case "memory":
         return PerfKit.Bench.Memory.MemoryCommand.Run(args[1..]); // memory [--entries N] [--out DIR]
+    case "overhead":
+        return PerfKit.Bench.Diagnostics.OverheadCommand.Run(args[1..]); // overhead [--rounds N] [--out DIR]
     case "soak":
         return PerfKit.Bench.SoakCommand.Run(args[1..]); // soak [--minutes N] [--threads N]
 }
@@ -108,6 +113,8 @@ if (defaultRun && !failed)
     // The rest of the headline: memory, hit rates (needs ../shared/traces; skipped with a warning if absent), the report.
     Console.WriteLine("Memory table ...");
     PerfKit.Bench.Memory.MemoryCommand.Run([]);
+    Console.WriteLine("Instrumentation cost, paired ...");
+    PerfKit.Bench.Diagnostics.OverheadCommand.Run([]);
     Console.WriteLine("Hit rates ...");
     if (PerfKit.Bench.HitRate.HitRateCommand.Run([]) != 0)
     {

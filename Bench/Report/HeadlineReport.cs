@@ -46,6 +46,8 @@ public static class HeadlineReport
         (GoalOutcome? memory, GoalOutcome? gcs) = MemoryGoals(Path.Combine(perfResults, "memory", "memory.csv"));
         rows.Add(("LRU map ≤ 0.5× ConcurrentLru bytes per entry at 1 M entries", memory, "memory", string.Empty));
         rows.Add(("0 GCs during a steady-state update loop", gcs, "memory", string.Empty));
+        rows.Add(("EventSource cost with no listener ≤ 2 %", HeadlineGoals.InstrumentationCost(Path.Combine(perfResults, "overhead", "overhead.csv")),
+            "overhead", HeadlineGoals.InstrumentationCostWhyShort));
 
         Directory.CreateDirectory(Path.Combine(perfResults, "plots"));
         string[] plots = Plots(results, Path.Combine(perfResults, "plots"));
@@ -115,7 +117,13 @@ public static class HeadlineReport
             }
         }
 
-        md.Append("- Memory: [memory/README.md](memory/README.md) (`-- memory`)\n")
+        if (results.Latest("DiagnosticsOverheadBenchmarks") is { } sessions)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"- DiagnosticsOverheadBenchmarks (cost with and without EventPipe sessions, separate processes): [runs/{sessions.Run}](runs/{sessions.Run}/results/PerfKit.Bench.Diagnostics.DiagnosticsOverheadBenchmarks-report-github.md)\n");
+        }
+
+        md.Append("- Instrumentation cost with no listener, paired in one process: [overhead/README.md](overhead/README.md) (`-- overhead`)\n")
+          .Append("- Memory: [memory/README.md](memory/README.md) (`-- memory`)\n")
           .Append("- Hit rates: [hitrate/README.md](hitrate/README.md) (`-- hitrate`; the kernel LRU beats exact LRU on OLTP and collapses on loops, like exact LRU)\n")
           .Append("- Profiles: [profiles/](profiles) (`-- trace <workload>`)\n\n## Plots\n\n");
         foreach (string plot in plots)

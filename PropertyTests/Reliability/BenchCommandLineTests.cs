@@ -25,6 +25,8 @@ public sealed class BenchCommandLineTests
         "--filter *CookieCost* --profiler EP --inProcess",
         "report --perf-results /nonexistent/perf-results",
         "report --bogus",
+        "overhead --rounds 5",
+        "overhead --bogus",
     ];
 
     [Theory]
@@ -58,7 +60,7 @@ public sealed class BenchCommandLineTests
         string copy = Directory.CreateTempSubdirectory("perfkit-report").FullName;
         try
         {
-            foreach (string folder in new[] { "runs", "memory", "hitrate" })
+            foreach (string folder in new[] { "runs", "memory", "hitrate", "overhead" })
             {
                 CopyTree(Path.Combine(committed, folder), Path.Combine(copy, folder));
             }
@@ -69,12 +71,33 @@ public sealed class BenchCommandLineTests
             Assert.Contains("| Batched cookies ≥ 10× shared atomic, 2 threads |", readme, StringComparison.Ordinal);
             Assert.Contains("| LRU map ≤ 0.5× ConcurrentLru bytes per entry at 1 M entries | 48.4 B/entry |", readme, StringComparison.Ordinal);
             Assert.Contains("## Trend of the headline ratios over runs", readme, StringComparison.Ordinal);
+            Assert.Contains("| EventSource cost with no listener ≤ 2 % | instrumented ", readme, StringComparison.Ordinal);
             Assert.DoesNotContain("not measured", readme, StringComparison.Ordinal); // every goal found its class
             Assert.True(File.Exists(Path.Combine(copy, "plots", "hook-latency.png")));
         }
         finally
         {
             Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Overhead_LoadsInstrumentedAndUninstrumentedCopies_AndWritesItsTable()
+    {
+        string output = Directory.CreateTempSubdirectory("perfkit-overhead").FullName;
+        try
+        {
+            // The command fails unless every copy of the kit saw the switch as it was set for that copy.
+            (int exitCode, string stdout, string stderr) = RunBench(["overhead", "--rounds", "10", "--out", output]);
+            Assert.True(exitCode == 0, stdout + stderr);
+            string[] csv = File.ReadAllLines(Path.Combine(output, "overhead.csv"));
+            Assert.Equal("rounds,instrumented_ns,uninstrumented_ns,difference_pct,low_pct,high_pct", csv[0]);
+            Assert.StartsWith("10,", csv[1], StringComparison.Ordinal);
+            Assert.Contains("| rounds | instrumented | uninstrumented |", File.ReadAllText(Path.Combine(output, "README.md")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
         }
     }
 
