@@ -97,11 +97,16 @@ public static class HeadlineReport
           .Append(string.Concat(Enumerable.Repeat("---:|", HeadlineGoals.Benchmarks.Count))).Append('\n');
         foreach ((string run, IReadOnlyList<BenchmarkResult> runResults, _) in results.Runs)
         {
-            md.Append(CultureInfo.InvariantCulture, $"| {run} |");
-            foreach (BenchmarkGoal goal in HeadlineGoals.Benchmarks)
+            GoalOutcome?[] outcomes = [.. HeadlineGoals.Benchmarks.Select(goal =>
+                runResults.Where(r => r.Type == goal.Type).ToList() is { Count: > 0 } mine ? goal.Evaluate(mine) : null)];
+            if (outcomes.All(o => o is null))
             {
-                var mine = runResults.Where(r => r.Type == goal.Type).ToList();
-                GoalOutcome? o = mine.Count > 0 ? goal.Evaluate(mine) : null;
+                continue; // a run of classes no headline goal reads (a sessions-only diagnostics run, say)
+            }
+
+            md.Append(CultureInfo.InvariantCulture, $"| {run} |");
+            foreach (GoalOutcome? o in outcomes)
+            {
                 md.Append(o is null ? " |" : $" {o.RatioText} |");
             }
 
