@@ -20,7 +20,7 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
     where TValue : unmanaged
 {
     private readonly HashTable<TKey, TValue> _table;
-    private readonly PerCpuFreeList<TKey, TValue> _free;
+    private readonly PerCpuFreeList _free;
 
     /// <summary>Creates the map with all of its nodes preallocated.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
@@ -36,7 +36,7 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
 
         Cpu.ValidatePossibleCpus(options.PossibleCpus, nameof(options));
         _table = new HashTable<TKey, TValue>(options.MaxEntries, 0, options.HashSeed);
-        _free = new PerCpuFreeList<TKey, TValue>(_table.Nodes, options.MaxEntries, options.PossibleCpus);
+        _free = new PerCpuFreeList(options.MaxEntries, options.PossibleCpus);
     }
 
     /// <summary>The longest bucket chain (quiescent only; tests).</summary>
@@ -154,11 +154,6 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
             }
         }
 
-        if (live + free != Capacity)
-        {
-            problems.Add($"{live} live + {free} free != capacity {Capacity}");
-        }
-
-        return new MapAudit(live, free, Capacity, problems);
+        return MapAudit.Of(live, free, Capacity, problems);
     }
 }

@@ -270,12 +270,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
             }
         }
 
-        if (live + free != Capacity)
-        {
-            problems.Add($"{live} live + {free} free != capacity {Capacity}");
-        }
-
-        return new MapAudit(live, free, Capacity, problems);
+        return MapAudit.Of(live, free, Capacity, problems);
     }
 
     // bpf_lru_node_set_ref: write only when clear, so a hot entry's cache line is not dirtied on every lookup.

@@ -10,6 +10,17 @@ namespace PerfKit.Maps;
 /// <param name="Problems">Every violation found, in words; empty when the map is consistent.</param>
 public sealed record MapAudit(int Live, int Free, int Capacity, IReadOnlyList<string> Problems)
 {
+    /// <summary>The audit of a map whose checks found <paramref name="problems"/>, adding the check both maps share: live + free = capacity.</summary>
+    internal static MapAudit Of(int live, int free, int capacity, List<string> problems)
+    {
+        if (live + free != capacity)
+        {
+            problems.Add($"{live} live + {free} free != capacity {capacity}");
+        }
+
+        return new MapAudit(live, free, capacity, problems);
+    }
+
     /// <summary>Whether no violation was found.</summary>
     public bool IsConsistent => Problems.Count == 0;
 

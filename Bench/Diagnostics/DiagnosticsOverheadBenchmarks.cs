@@ -3,7 +3,6 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Diagnostics.NETCore.Client;
 using PerfKit.Bench.Infrastructure;
 using PerfKit.Diagnostics;
-using PerfKit.Maps;
 
 namespace PerfKit.Bench.Diagnostics;
 
@@ -38,12 +37,9 @@ public enum DiagnosticsSession
 [BenchmarkCategory("diagnostics")]
 public class DiagnosticsOverheadBenchmarks : IDisposable
 {
-    private const int Batch = 1024;
-
-    private LruHashMap<ulong, ulong> _map = null!;
+    private Func<int, long> _run = null!;
     private EventPipeSession? _session;
     private Task? _reader;
-    private ulong _next;
 
     /// <summary>Whether the kit's instrumentation is compiled in (false: the uninstrumented baseline).</summary>
     [ParamsAllValues]
@@ -64,14 +60,7 @@ public class DiagnosticsOverheadBenchmarks : IDisposable
                 "(the in-process toolchain runs every case in one process); run this benchmark out of process.");
         }
 
-        // One seed for every case, so that each process builds the same table and only the instrumentation differs.
-        _map = new LruHashMap<ulong, ulong>(new LruHashMapOptions { MaxEntries = 4096, PossibleCpus = 1, HashSeed = 42 });
-        for (ulong k = 0; k < 4096; k++)
-        {
-            _map.Update(k, k);
-        }
-
-        _next = 4096;
+        _run = OverheadWorkload.Create(); // the same hot path the paired overhead command measures
         EventPipeProvider? provider = Session switch
         {
             DiagnosticsSession.MapsFilteredOut => new EventPipeProvider("PerfKit", EventLevel.Verbose, 1),
@@ -95,18 +84,6 @@ public class DiagnosticsOverheadBenchmarks : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = 2 * Batch)]
-    public ulong LookupsAndEvictingUpdates()
-    {
-        ulong sum = 0;
-        using CpuPin pin = Cpu.Pin(0);
-        for (int i = 0; i < Batch; i++)
-        {
-            ulong key = _next++;
-            sum += _map.TryLookup(key - 100, out ulong value) ? value : 1; // recently inserted: a hit
-            _map.Update(key, key);                                        // new key into a full map: evicts
-        }
-
-        return sum;
-    }
+    [Benchmark(Baseline = true, OperationsPerInvoke = 2 * OverheadWorkload.Batch)]
+    public long LookupsAndEvictingUpdates() => _run(1);
 }

@@ -89,6 +89,7 @@ internal sealed class HashTable<TKey, TValue>
         while (n >= 0)
         {
             ref Node<TKey, TValue> node = ref Unsafe.Add(ref nodes, n);
+            // Acquire: the key and value read after it are no older than this count; odd means a writer is inside.
             int seq = Volatile.Read(ref node.Seq);
             if ((seq & 1) == 0 && node.Hash == hash && KeyOps<TKey>.Equal(node.Key, key))
             {

@@ -5,16 +5,14 @@ namespace PerfKit.Maps.Internal;
 /// next-index array of its own), each under its own lock. Pop tries the current CPU, then the others in
 /// order; push goes to the current CPU. Populated evenly across CPUs. Only one of these locks is held at a time.
 /// </summary>
-internal sealed class PerCpuFreeList<TKey, TValue>
-    where TKey : unmanaged
-    where TValue : unmanaged
+internal sealed class PerCpuFreeList
 {
     private readonly int[] _next; // the free-list links, one per node
     private readonly CpuList[] _cpus;
 
-    public PerCpuFreeList(Node<TKey, TValue>[] nodes, int capacity, int possibleCpus)
+    public PerCpuFreeList(int capacity, int possibleCpus)
     {
-        _next = new int[nodes.Length];
+        _next = new int[capacity];
         _cpus = new CpuList[possibleCpus];
         for (int cpu = 0; cpu < possibleCpus; cpu++)
         {
