@@ -48,10 +48,24 @@ public enum HookReason : byte
 }
 
 /// <summary>A hook's verdict and what it did.</summary>
-/// <param name="Verdict">Proceed or reject.</param>
-/// <param name="Reason">What happened.</param>
-public readonly record struct HookResult(HookVerdict Verdict, HookReason Reason)
+public readonly record struct HookResult
 {
+    // Reason in the low byte, verdict in the high byte: one 16-bit field, so a hook returns it in a register. As two
+    // byte fields the result was assembled on the stack with byte stores and read back as one wider load, a failed
+    // store-to-load forward on every hook call.
+    private readonly ushort _packed;
+
+    /// <summary>Creates a result.</summary>
+    /// <param name="verdict">Proceed or reject.</param>
+    /// <param name="reason">What happened.</param>
+    public HookResult(HookVerdict verdict, HookReason reason) => _packed = (ushort)(((int)verdict << 8) | (int)reason);
+
+    /// <summary>Proceed or reject.</summary>
+    public HookVerdict Verdict => (HookVerdict)(_packed >> 8);
+
+    /// <summary>What happened.</summary>
+    public HookReason Reason => (HookReason)(byte)_packed;
+
     /// <summary>The errno a rejected syscall fails with (negative, as the kernel returns it), or 0.</summary>
     public int Errno => Verdict == HookVerdict.Proceed ? 0 : Reason switch
     {

@@ -143,14 +143,13 @@ public partial class LoadBalancer<TTables>
 
         // sock_update_revnat: look up first and write only when absent or different (an LRU update always takes a node).
         var reverseKey = new ReverseNatKey(socket.Cookie, backend.Address, backend.Port);
-        var reverseEntry = new ReverseNatEntry(address.Address, address.Port, service.RevNatId);
-        if (!_tables.TryGetReverseNat(reverseKey, out ReverseNatEntry existing) || !existing.SameAs(reverseEntry))
+        if (!_tables.UpdateReverseNatIfChanged(reverseKey, new ReverseNatEntry(address.Address, address.Port, service.RevNatId), out bool written))
         {
-            if (!_tables.PutReverseNat(reverseKey, reverseEntry))
-            {
-                return Rejected(HookReason.ReverseNatFull);
-            }
+            return Rejected(HookReason.ReverseNatFull);
+        }
 
+        if (written)
+        {
             socket.RecordReverseNat(backend.Address, backend.Port);
         }
 

@@ -118,7 +118,49 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
             return MapResult.InvalidFlags;
         }
 
+        return UpdateHashed(key, _table.HashOf(key), value, flags);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> for <paramref name="key"/> only if the key is absent or holds a different
+    /// value (compared by bytes): the lookup-then-update of Cilium's <c>sock_update_revnat</c>, with the key hashed
+    /// once. The lookup sets the reference bit as <see cref="TryLookup"/> does; the write is an <see cref="Update"/>
+    /// with <see cref="UpdateFlags.Any"/>, so it takes a node and may evict.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value the entry should have.</param>
+    /// <param name="written">Whether an update was made (false when the entry already held <paramref name="value"/>).</param>
+    /// <returns><see cref="MapResult.Ok"/>, or <see cref="MapResult.NoFreeNode"/> when a needed update found no node.</returns>
+    public MapResult UpdateIfChanged(in TKey key, in TValue value, out bool written)
+    {
         uint hash = _table.HashOf(key);
+        ref Node<TKey, TValue> node = ref _table.FindLockFree(key, hash, out TValue current);
+        if (!Unsafe.IsNullRef(ref node))
+        {
+            PerfKitCounters.CountLookup(hit: true);
+            if (node.Ref == 0)
+            {
+                node.Ref = 1; // as TryLookup
+            }
+
+            if (KeyOps<TValue>.Equal(current, value))
+            {
+                written = false;
+                return MapResult.Ok;
+            }
+        }
+        else
+        {
+            PerfKitCounters.CountLookup(hit: false);
+        }
+
+        MapResult result = UpdateHashed(key, hash, value, UpdateFlags.Any);
+        written = result == MapResult.Ok;
+        return result;
+    }
+
+    private MapResult UpdateHashed(in TKey key, uint hash, in TValue value, UpdateFlags flags)
+    {
         int fresh = _lru.PopFree();
         if (fresh < 0)
         {

@@ -68,9 +68,14 @@ public readonly struct DotNetTables : ILoadBalancerTables, IDisposable
     public bool TryGetReverseNat(in ReverseNatKey key, out ReverseNatEntry entry) => _reverseNat.TryGetValue(key, out entry);
 
     /// <inheritdoc />
-    public bool PutReverseNat(in ReverseNatKey key, in ReverseNatEntry entry)
+    public bool UpdateReverseNatIfChanged(in ReverseNatKey key, in ReverseNatEntry entry, out bool written)
     {
-        _reverseNat.Set(key, entry, s_sizeOne);
+        written = !_reverseNat.TryGetValue(key, out ReverseNatEntry existing) || existing != entry;
+        if (written)
+        {
+            _reverseNat.Set(key, entry, s_sizeOne);
+        }
+
         return true;
     }
 

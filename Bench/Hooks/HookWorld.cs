@@ -17,7 +17,7 @@ public enum HookTables
 /// <summary>The hook paths measured one at a time.</summary>
 public enum HookPath
 {
-    /// <summary>TCP connect to a ClusterIP (new socket semantics: the socket is released before it connects again).</summary>
+    /// <summary>TCP connect to a ClusterIP of a socket with no reverse-NAT entry yet (a new socket: the entry is inserted).</summary>
     ClusterIpConnect,
 
     /// <summary>TCP connect to an affinity service whose entry for the namespace is live.</summary>
@@ -34,14 +34,22 @@ public enum HookPath
 
     /// <summary>UDP recvmsg from the backend: reverse-NAT lookup, service check, rewrite.</summary>
     RecvMsg,
+
+    /// <summary>sock_release of a TCP socket connected to a ClusterIP: its one reverse-NAT entry is deleted.</summary>
+    Release,
 }
+
+/// <summary>
+/// What one thread runs for a path: <see cref="Prepare"/> untimed before each measured round (it puts the tables in
+/// the state the path starts from), then <see cref="Measure"/>, the timed hook calls.
+/// </summary>
+/// <param name="Prepare">Run before each measured round, not timed.</param>
+/// <param name="Measure">The timed hook calls.</param>
+public sealed record PathBodies(Action<int> Prepare, Action<int> Measure);
 
 /// <summary>Builds the services, namespaces and sockets of the hook benchmarks, and per-thread bodies for each path.</summary>
 public static class HookWorld
 {
-    /// <summary>Sockets per thread reused by the TCP paths.</summary>
-    public const int SocketsPerThread = 1024;
-
     private static readonly SockAddr ClusterIp = SockAddr.V4("10.96.0.10", 80);
     private static readonly SockAddr AffinityVip = SockAddr.V4("10.96.0.11", 80);
     private static readonly SockAddr NodePort = SockAddr.V4("192.168.1.10", 30080);
@@ -62,8 +70,13 @@ public static class HookWorld
         lb.SetNodeAddress(NodePort.Address, NodeAddressKind.Local);
     }
 
-    /// <summary>The body one thread runs for <paramref name="path"/>: <paramref name="count"/> hook calls.</summary>
-    public static Action<int> PathBody<TTables>(LoadBalancer<TTables> lb, NetworkHost host, HookPath path, int threads, int count)
+    /// <summary>
+    /// The bodies each thread runs for <paramref name="path"/>, <paramref name="calls"/> hook calls per measured round.
+    /// The TCP paths use <paramref name="calls"/> sockets per thread, each connected (or released) once per round;
+    /// their preparation releases (or connects) them, so that every timed connect inserts its reverse-NAT entry afresh,
+    /// as a new socket's does, and every timed release finds one to delete.
+    /// </summary>
+    public static PathBodies PathBodies<TTables>(LoadBalancer<TTables> lb, NetworkHost host, HookPath path, int threads, int calls)
         where TTables : struct, ILoadBalancerTables
     {
         var tcp = new Socket[threads][];
@@ -72,7 +85,7 @@ public static class HookWorld
         for (int t = 0; t < threads; t++)
         {
             NetNamespace pod = host.CreateNamespace();
-            tcp[t] = [.. Enumerable.Range(0, SocketsPerThread).Select(_ => pod.CreateSocket(SocketProtocol.Tcp))];
+            tcp[t] = [.. Enumerable.Range(0, calls).Select(_ => pod.CreateSocket(SocketProtocol.Tcp))];
             udp[t] = pod.CreateSocket(SocketProtocol.Udp);
             SockAddr dns = Dns;
             lb.SendMsg(udp[t], ref dns); // the reverse-NAT entry the UDP paths find
@@ -85,35 +98,52 @@ public static class HookWorld
             HookPath.NodePortWildcard => NodePort,
             _ => ClusterIp,
         };
+
+        void ReleaseAll(int t)
+        {
+            foreach (Socket socket in tcp[t])
+            {
+                lb.Release(socket);
+            }
+        }
+
+        void ConnectAll(int t)
+        {
+            foreach (Socket socket in tcp[t])
+            {
+                SockAddr address = destination;
+                lb.Connect(socket, ref address);
+            }
+        }
+
+        static void Nothing(int t)
+        {
+        }
+
         return path switch
         {
-            HookPath.UdpSendMsgRevNatHit => t =>
+            HookPath.UdpSendMsgRevNatHit => new(Nothing, t =>
             {
-                for (int i = 0; i < count; i++)
+                for (int i = 0; i < calls; i++)
                 {
                     SockAddr address = Dns;
                     lb.SendMsg(udp[t], ref address);
                 }
-            },
-            HookPath.RecvMsg => t =>
+            }),
+            HookPath.RecvMsg => new(Nothing, t =>
             {
-                for (int i = 0; i < count; i++)
+                for (int i = 0; i < calls; i++)
                 {
                     SockAddr source = backendOfUdp[t];
                     lb.RecvMsg(udp[t], ref source);
                 }
-            },
-            _ => t =>
+            }),
+            HookPath.Release => new(t =>
             {
-                Socket[] sockets = tcp[t];
-                for (int i = 0; i < count; i++)
-                {
-                    Socket socket = sockets[i % SocketsPerThread];
-                    lb.Release(socket); // the previous connection on this socket object closes; the new one inserts afresh
-                    SockAddr address = destination;
-                    lb.Connect(socket, ref address);
-                }
-            },
+                ReleaseAll(t);
+                ConnectAll(t);
+            }, ReleaseAll),
+            _ => new(ReleaseAll, ConnectAll),
         };
     }
 }

@@ -68,7 +68,8 @@ public readonly struct BpfTables : ILoadBalancerTables
     public bool TryGetReverseNat(in ReverseNatKey key, out ReverseNatEntry entry) => ReverseNat.TryLookup(key, out entry);
 
     /// <inheritdoc />
-    public bool PutReverseNat(in ReverseNatKey key, in ReverseNatEntry entry) => ReverseNat.Update(key, entry) == MapResult.Ok;
+    public bool UpdateReverseNatIfChanged(in ReverseNatKey key, in ReverseNatEntry entry, out bool written) =>
+        ReverseNat.UpdateIfChanged(key, entry, out written) == MapResult.Ok;
 
     /// <inheritdoc />
     public void DeleteReverseNat(in ReverseNatKey key) => ReverseNat.Delete(key);

@@ -36,8 +36,14 @@ public interface ILoadBalancerTables
     /// <summary>Reverse-NAT lookup by socket and backend.</summary>
     bool TryGetReverseNat(in ReverseNatKey key, out ReverseNatEntry entry);
 
-    /// <summary>Creates or replaces a reverse-NAT entry; false if there was no room.</summary>
-    bool PutReverseNat(in ReverseNatKey key, in ReverseNatEntry entry);
+    /// <summary>
+    /// sock_update_revnat: looks the entry up and writes <paramref name="entry"/> only if it is absent or different.
+    /// </summary>
+    /// <param name="key">The socket and backend.</param>
+    /// <param name="entry">The service address the entry should hold.</param>
+    /// <param name="written">Whether a write was made.</param>
+    /// <returns>False if a needed write found no room.</returns>
+    bool UpdateReverseNatIfChanged(in ReverseNatKey key, in ReverseNatEntry entry, out bool written);
 
     /// <summary>Deletes a reverse-NAT entry (absent is fine).</summary>
     void DeleteReverseNat(in ReverseNatKey key);

@@ -3,9 +3,14 @@ namespace PerfKit.Hooks.Tables;
 // The map layouts of Cilium's socket load balancer (bpf/lib/common.h, lb.h), IPv6-sized so that one table serves
 // both families (IPv4 held v4-mapped). Every byte is a declared field, so keys hash and compare by their bytes
 // with no stray padding.
+//
+// The keys and values the hooks build per call keep their small trailing fields in one 64-bit word (same bytes,
+// little-endian, as the C structs). Built field by field, a key was written with 1- and 2-byte stores that the
+// hash then read back as one 8-byte load: a failed store-to-load forward, measured at 8.5 ns per service lookup
+// (13.3 against 4.8 ns). One 8-byte store forwards.
 
 /// <summary>lb6_key: a frontend (slot 0) or one of its backend slots (1..count).</summary>
-public record struct ServiceKey(IpAddr Address, ushort Port, ushort Slot, byte Protocol, byte Scope)
+public record struct ServiceKey
 {
     /// <summary>Scope of the external backend set (the first lookup).</summary>
     public const byte ScopeExternal = 0;
@@ -13,8 +18,35 @@ public record struct ServiceKey(IpAddr Address, ushort Port, ushort Slot, byte P
     /// <summary>Scope of the internal (all-backends) set of a Local-traffic-policy service.</summary>
     public const byte ScopeInternal = 1;
 
+    private IpAddr _address;
+
+    // Port (bits 0–15), Slot (16–31), Protocol (32–39), Scope (40–47), Padding (48–63).
+    private ulong _tail;
+
+    /// <summary>Creates a key for the frontend <paramref name="address"/>:<paramref name="port"/> (slot 0) or one of its backend slots.</summary>
+    public ServiceKey(IpAddr address, ushort port, ushort slot, byte protocol, byte scope)
+    {
+        _address = address;
+        _tail = port | ((ulong)slot << 16) | ((ulong)protocol << 32) | ((ulong)scope << 40);
+    }
+
+    /// <summary>The frontend address.</summary>
+    public IpAddr Address { readonly get => _address; set => _address = value; }
+
+    /// <summary>The frontend port.</summary>
+    public ushort Port { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, 0xFFFF, value); }
+
+    /// <summary>0 for the frontend's master entry, 1..count for its backend slots.</summary>
+    public ushort Slot { readonly get => (ushort)(_tail >> 16); set => _tail = PackedWord.Put(_tail, 16, 0xFFFF, value); }
+
+    /// <summary>The IP protocol number (6 TCP, 17 UDP).</summary>
+    public byte Protocol { readonly get => (byte)(_tail >> 32); set => _tail = PackedWord.Put(_tail, 32, 0xFF, value); }
+
+    /// <summary><see cref="ScopeExternal"/> or <see cref="ScopeInternal"/>.</summary>
+    public byte Scope { readonly get => (byte)(_tail >> 40); set => _tail = PackedWord.Put(_tail, 40, 0xFF, value); }
+
     /// <summary>Reserved; always 0.</summary>
-    public ushort Padding { get; init; }
+    public ushort Padding { readonly get => (ushort)(_tail >> 48); init => _tail = PackedWord.Put(_tail, 48, 0xFFFF, value); }
 }
 
 /// <summary>Flags of a service's master entry (SVC_FLAG_*).</summary>
@@ -67,49 +99,137 @@ public record struct BackendEntry(IpAddr Address, ushort Port, byte Protocol)
 }
 
 /// <summary>lb6_affinity_key with the netns-cookie bit set: the client is a network namespace.</summary>
-public record struct AffinityKey(ulong NetnsCookie, ushort RevNatId)
+public record struct AffinityKey
 {
+    private ulong _netnsCookie;
+
+    // RevNatId (bits 0–15), NetnsCookieBit (16–23), Padding1 (24–31), Padding2 (32–63).
+    private ulong _tail;
+
+    /// <summary>Creates the key of namespace <paramref name="netnsCookie"/>'s affinity to frontend <paramref name="revNatId"/>.</summary>
+    public AffinityKey(ulong netnsCookie, ushort revNatId)
+    {
+        _netnsCookie = netnsCookie;
+        _tail = revNatId | (1UL << 16);
+    }
+
+    /// <summary>The client's network-namespace cookie.</summary>
+    public ulong NetnsCookie { readonly get => _netnsCookie; set => _netnsCookie = value; }
+
+    /// <summary>The frontend's reverse-NAT id (its affinity scope).</summary>
+    public ushort RevNatId { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, 0xFFFF, value); }
+
     /// <summary>The netns_cookie bit: 1 (the client id is a netns cookie, not an address).</summary>
-    public byte NetnsCookieBit { get; init; } = 1;
+    public byte NetnsCookieBit { readonly get => (byte)(_tail >> 16); init => _tail = PackedWord.Put(_tail, 16, 0xFF, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public byte Padding1 { get; init; }
+    public byte Padding1 { readonly get => (byte)(_tail >> 24); init => _tail = PackedWord.Put(_tail, 24, 0xFF, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public uint Padding2 { get; init; }
+    public uint Padding2 { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, 0xFFFF_FFFF, value); }
 }
 
 /// <summary>lb_affinity_val: when the client last used the backend (a <see cref="TimeProvider"/> timestamp), and which.</summary>
-public record struct AffinityEntry(long LastUsed, uint BackendId)
+public record struct AffinityEntry
 {
+    private long _lastUsed;
+
+    // BackendId (bits 0–31), Padding (32–63).
+    private ulong _tail;
+
+    /// <summary>Creates the entry: backend <paramref name="backendId"/>, last used at <paramref name="lastUsed"/>.</summary>
+    public AffinityEntry(long lastUsed, uint backendId)
+    {
+        _lastUsed = lastUsed;
+        _tail = backendId;
+    }
+
+    /// <summary>When the client last used the backend (a <see cref="TimeProvider"/> timestamp, or milliseconds for the system clock).</summary>
+    public long LastUsed { readonly get => _lastUsed; set => _lastUsed = value; }
+
+    /// <summary>The remembered backend.</summary>
+    public uint BackendId { readonly get => (uint)_tail; set => _tail = PackedWord.Put(_tail, 0, 0xFFFF_FFFF, value); }
+
     /// <summary>Reserved; always 0.</summary>
-    public uint Padding { get; init; }
+    public uint Padding { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, 0xFFFF_FFFF, value); }
 }
 
 /// <summary>lb_affinity_match: {backend id, reverse-NAT id} is in the set while the backend belongs to the frontend.</summary>
-public record struct AffinityMatchKey(uint BackendId, ushort RevNatId)
+public record struct AffinityMatchKey
 {
+    // BackendId (bits 0–31), RevNatId (32–47), Padding (48–63).
+    private ulong _word;
+
+    /// <summary>Creates the key saying backend <paramref name="backendId"/> belongs to frontend <paramref name="revNatId"/>.</summary>
+    public AffinityMatchKey(uint backendId, ushort revNatId) => _word = backendId | ((ulong)revNatId << 32);
+
+    /// <summary>The backend.</summary>
+    public uint BackendId { readonly get => (uint)_word; set => _word = PackedWord.Put(_word, 0, 0xFFFF_FFFF, value); }
+
+    /// <summary>The frontend's reverse-NAT id.</summary>
+    public ushort RevNatId { readonly get => (ushort)(_word >> 32); set => _word = PackedWord.Put(_word, 32, 0xFFFF, value); }
+
     /// <summary>Reserved; always 0.</summary>
-    public ushort Padding { get; init; }
+    public ushort Padding { readonly get => (ushort)(_word >> 48); init => _word = PackedWord.Put(_word, 48, 0xFFFF, value); }
 }
 
 /// <summary>ipv6_revnat_tuple: a socket and the backend it talks to.</summary>
-public record struct ReverseNatKey(ulong SocketCookie, IpAddr Address, ushort Port)
+public record struct ReverseNatKey
 {
-    /// <summary>Reserved; always 0.</summary>
-    public ushort Padding1 { get; init; }
+    private ulong _socketCookie;
+    private IpAddr _address;
+
+    // Port (bits 0–15), Padding1 (16–31), Padding2 (32–63).
+    private ulong _tail;
+
+    /// <summary>Creates the key of socket <paramref name="socketCookie"/>'s traffic with backend <paramref name="address"/>:<paramref name="port"/>.</summary>
+    public ReverseNatKey(ulong socketCookie, IpAddr address, ushort port)
+    {
+        _socketCookie = socketCookie;
+        _address = address;
+        _tail = port;
+    }
+
+    /// <summary>The socket's cookie.</summary>
+    public ulong SocketCookie { readonly get => _socketCookie; set => _socketCookie = value; }
+
+    /// <summary>The backend address.</summary>
+    public IpAddr Address { readonly get => _address; set => _address = value; }
+
+    /// <summary>The backend port.</summary>
+    public ushort Port { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, 0xFFFF, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public uint Padding2 { get; init; }
+    public ushort Padding1 { readonly get => (ushort)(_tail >> 16); init => _tail = PackedWord.Put(_tail, 16, 0xFFFF, value); }
+
+    /// <summary>Reserved; always 0.</summary>
+    public uint Padding2 { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, 0xFFFF_FFFF, value); }
 }
 
 /// <summary>ipv6_revnat_entry: the service address and port to report instead of the backend's, and its reverse-NAT id.</summary>
-public record struct ReverseNatEntry(IpAddr Address, ushort Port, ushort RevNatId)
+public record struct ReverseNatEntry
 {
-    /// <summary>Field-by-field equality without the generated comparer chain (the memcmp of sock_update_revnat).</summary>
-    public readonly bool SameAs(in ReverseNatEntry other) =>
-        Address.High == other.Address.High && Address.Low == other.Address.Low && Port == other.Port && RevNatId == other.RevNatId;
+    private IpAddr _address;
+
+    // Port (bits 0–15), RevNatId (16–31), Padding (32–63).
+    private ulong _tail;
+
+    /// <summary>Creates the entry reporting <paramref name="address"/>:<paramref name="port"/> of frontend <paramref name="revNatId"/>.</summary>
+    public ReverseNatEntry(IpAddr address, ushort port, ushort revNatId)
+    {
+        _address = address;
+        _tail = port | ((ulong)revNatId << 16);
+    }
+
+    /// <summary>The service address.</summary>
+    public IpAddr Address { readonly get => _address; set => _address = value; }
+
+    /// <summary>The service port.</summary>
+    public ushort Port { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, 0xFFFF, value); }
+
+    /// <summary>The frontend's reverse-NAT id.</summary>
+    public ushort RevNatId { readonly get => (ushort)(_tail >> 16); set => _tail = PackedWord.Put(_tail, 16, 0xFFFF, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public uint Padding { get; init; }
+    public uint Padding { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, 0xFFFF_FFFF, value); }
 }

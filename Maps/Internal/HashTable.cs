@@ -77,9 +77,12 @@ internal sealed class HashTable<TKey, TValue>
     /// (<see cref="AuditChains"/>).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref Node<TKey, TValue> FindLockFree(in TKey key, out TValue value)
+    public ref Node<TKey, TValue> FindLockFree(in TKey key, out TValue value) => ref FindLockFree(key, HashOf(key), out value);
+
+    /// <summary>As <see cref="FindLockFree(in TKey, out TValue)"/>, with the key's hash already computed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref Node<TKey, TValue> FindLockFree(in TKey key, uint hash, out TValue value)
     {
-        uint hash = HashOf(key);
         int bucket = BucketOf(hash);
         ref Bucket head = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buckets), bucket);
         ref Node<TKey, TValue> nodes = ref MemoryMarshal.GetArrayDataReference(Nodes);

@@ -14,6 +14,8 @@ namespace PerfKit.PropertyTests.Maps;
 /// <item>evictions happen only when free nodes ran out per the algorithm: with one CPU in use, a common-flavor
 /// update evicts only if fewer than target_free nodes were free; a per-CPU-flavor update only if none was;</item>
 /// <item>an update's outcome follows its flags on the state before it, unless that update itself evicted;</item>
+/// <item>an update-if-changed writes exactly when the key is absent or holds another value, and otherwise takes no
+/// node (so evicts nothing);</item>
 /// <item>Count never exceeds the usable capacity and always equals the enumeration; the audit stays clean.</item>
 /// </list>
 /// </summary>
@@ -54,8 +56,10 @@ public sealed class LruModelProperties
             int liveBefore = model.Count;
             long evictionsBefore = map.Statistics.Evictions;
             bool presentBefore = model.TryGetValue(key, out ulong modelValue);
-            string where = $"step {step}: op {kind % 6} key {key} ({options.Flavor}, cap {map.Capacity}, cpus {map.PossibleCpus})";
-            switch (kind % 6)
+            int op = kind % 7;
+            string where = $"step {step}: op {op} key {key} ({options.Flavor}, cap {map.Capacity}, cpus {map.PossibleCpus})";
+            bool updates = op is 0 or 1 or 6;
+            switch (op)
             {
                 case 0 or 1: // update (the most common operation)
                     var flags = (UpdateFlags)(rawFlags % 4); // 3 is invalid
@@ -106,14 +110,30 @@ public sealed class LruModelProperties
                     }
 
                     break;
-                default: // delete or lookup-and-delete
+                case 5: // delete or lookup-and-delete
                     MapResult deleted = rawFlags % 2 == 0 ? map.Delete(key) : map.LookupAndDelete(key, out ulong old);
                     Assert.Equal(presentBefore ? MapResult.Ok : MapResult.KeyNotFound, deleted);
                     model.Remove(key);
                     break;
+                default: // update only if absent or different (sock_update_revnat)
+                    Assert.Equal(MapResult.Ok, map.UpdateIfChanged(key, value, out bool written));
+                    bool unchanged = presentBefore && modelValue == value;
+                    Assert.Equal(!unchanged, written);
+                    if (unchanged)
+                    {
+                        Assert.True(map.Statistics.Evictions == evictionsBefore, where + ": an unchanged entry must not take a node");
+                    }
+                    else if (map.Statistics.Evictions > evictionsBefore)
+                    {
+                        Assert.True(usable - liveBefore < threshold,
+                            $"{where}: evicted with {usable - liveBefore} of {usable} nodes free (threshold {threshold})");
+                    }
+
+                    model[key] = value;
+                    break;
             }
 
-            Assert.True(map.Statistics.Evictions == evictionsBefore || kind % 6 < 2, where + ": only updates evict");
+            Assert.True(map.Statistics.Evictions == evictionsBefore || updates, where + ": only updates evict");
 
             // Reconcile: keys gone without a delete were evicted, and no more than the counter says.
             var gone = model.Keys.Where(k => !map.TryPeek(k, out _)).ToList();
