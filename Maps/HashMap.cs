@@ -20,6 +20,7 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
     where TValue : unmanaged
 {
     private readonly HashTable<TKey, TValue> _table;
+    private readonly HashTableReader<TKey, TValue> _reader; // the lookups read the table's arrays from here: one load less
     private readonly PerCpuFreeList _free;
 
     /// <summary>Creates the map with all of its nodes preallocated.</summary>
@@ -36,6 +37,7 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
 
         Cpu.ValidatePossibleCpus(options.PossibleCpus, nameof(options));
         _table = new HashTable<TKey, TValue>(options.MaxEntries, 0, options.HashSeed);
+        _reader = _table.Reader;
         _free = new PerCpuFreeList(options.MaxEntries, options.PossibleCpus);
     }
 
@@ -105,7 +107,7 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
     /// <summary>Looks up <paramref name="key"/> without taking a lock.</summary>
     public bool TryLookup(in TKey key, out TValue value)
     {
-        bool found = !Unsafe.IsNullRef(ref _table.FindLockFree(key, out value));
+        bool found = !Unsafe.IsNullRef(ref _reader.FindLockFree(key, out value));
         PerfKitCounters.CountLookup(found); // a static branch unless someone polls the counters
         return found;
     }

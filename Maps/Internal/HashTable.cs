@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
 
 namespace PerfKit.Maps.Internal;
@@ -50,7 +51,11 @@ internal sealed class HashTable<TKey, TValue>
         }
 
         _seed = new HashSeed(seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong))), BitOperations.Log2((uint)buckets));
+        Reader = new HashTableReader<TKey, TValue>(_buckets, Nodes, _seed, _bucketShift);
     }
+
+    /// <summary>The lock-free lookup over this table, for a map to keep in a field of its own.</summary>
+    public HashTableReader<TKey, TValue> Reader { get; }
 
     /// <summary>Every node: <see cref="Capacity"/> elements followed by the LRU's list-head sentinels.</summary>
     public Node<TKey, TValue>[] Nodes { get; }
@@ -68,58 +73,14 @@ internal sealed class HashTable<TKey, TValue>
     public int BucketOf(uint hash) => (int)(hash >> _bucketShift);
 
     /// <summary>
-    /// Finds <paramref name="key"/> without taking a lock and copies its value. Returns the node, or a null
-    /// reference if the key is absent.
+    /// Finds <paramref name="key"/> without taking a lock and copies its value (<see cref="HashTableReader{TKey, TValue}.FindLockFree(in TKey, out TValue)"/>).
     /// </summary>
-    /// <remarks>
-    /// Inlined into the lookups (measured with MapLookupBenchmarks), and unchecked: a bucket index is a hash's top
-    /// bits, always inside the bucket array, and chain links hold only node indexes this table wrote
-    /// (<see cref="AuditChains"/>).
-    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref Node<TKey, TValue> FindLockFree(in TKey key, out TValue value) => ref FindLockFree(key, HashOf(key), out value);
+    public ref Node<TKey, TValue> FindLockFree(in TKey key, out TValue value) => ref Reader.FindLockFree(key, out value);
 
     /// <summary>As <see cref="FindLockFree(in TKey, out TValue)"/>, with the key's hash already computed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref Node<TKey, TValue> FindLockFree(in TKey key, uint hash, out TValue value)
-    {
-        int bucket = BucketOf(hash);
-        ref Bucket head = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buckets), bucket);
-        ref Node<TKey, TValue> nodes = ref MemoryMarshal.GetArrayDataReference(Nodes);
-    Restart:
-        // Acquire: a node published by Link is seen with its key, value and chain link.
-        int n = Volatile.Read(ref head.Head);
-        while (n >= 0)
-        {
-            ref Node<TKey, TValue> node = ref Unsafe.Add(ref nodes, n);
-            // Acquire: the key and value read after it are no older than this count; odd means a writer is inside.
-            int seq = Volatile.Read(ref node.Seq);
-            if ((seq & 1) == 0 && node.Hash == hash && KeyOps<TKey>.Equal(node.Key, key))
-            {
-                value = node.Value;
-                // The key compare and value copy must complete before the counter is re-read; otherwise a rewrite
-                // of this node could slip between them unnoticed (free on x86, a load barrier on Arm).
-                Volatile.ReadBarrier();
-                if (Volatile.Read(ref node.Seq) == seq)
-                {
-                    return ref node;
-                }
-
-                goto Restart; // rewritten while read: it may hold another key now
-            }
-
-            // Acquire, as for the bucket head: a node linked or unlinked after this one is seen whole or not at all.
-            n = Volatile.Read(ref node.HashNext);
-        }
-
-        if (n != NullsMarker(bucket))
-        {
-            goto Restart; // dragged onto another bucket's chain by a recycled node
-        }
-
-        value = default;
-        return ref Unsafe.NullRef<Node<TKey, TValue>>();
-    }
+    public ref Node<TKey, TValue> FindLockFree(in TKey key, uint hash, out TValue value) => ref Reader.FindLockFree(key, hash, out value);
 
     /// <summary>Finds <paramref name="key"/> in its bucket while the caller holds that bucket's lock. Returns the node and its predecessor link.</summary>
     public int FindLocked(in TKey key, uint hash)
@@ -381,9 +342,4 @@ internal sealed class HashTable<TKey, TValue>
         public int GetHashCode(TKey obj) => (int)KeyOps<TKey>.Hash(obj, s_seed);
     }
 
-    private struct Bucket
-    {
-        public int Head;
-        public RawSpinLock Lock; // mutable struct: used in place
-    }
 }

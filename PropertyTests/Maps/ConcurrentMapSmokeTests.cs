@@ -64,6 +64,67 @@ public sealed class ConcurrentMapSmokeTests
         Assert.True(map.Statistics.Evictions > 0, "the key space is twice the capacity: evictions must have happened");
     }
 
+    [Theory]
+    [InlineData(LruFlavor.Common)]
+    [InlineData(LruFlavor.PerCpu)]
+    public void LruMap_LookupsDuringInPlaceWrites_AlwaysFindTheKey(LruFlavor flavor)
+    {
+        // Keys that are never deleted or evicted, rewritten in place (Cilium's affinity refresh) while other threads
+        // look them up: a lookup that meets a rewrite in progress must wait for it, not report the key missing.
+        const int Keys = 8;
+        var map = new LruHashMap<ulong, ulong>(new LruHashMapOptions { MaxEntries = 64, PossibleCpus = 2, Flavor = flavor });
+        for (ulong key = 0; key < Keys; key++)
+        {
+            Assert.Equal(MapResult.Ok, map.Update(key, key << 32));
+        }
+
+        long misses = 0, lookups = 0;
+        using var start = new Barrier(Threads);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+        {
+            uint version = 0;
+            long missed = 0, looked = 0;
+            start.SignalAndWait();
+            while (clock.Elapsed < Duration / 2)
+            {
+                for (ulong key = 0; key < Keys; key++)
+                {
+                    if (t % 2 == 0)
+                    {
+                        Assert.True(map.TryWrite(key, (key << 32) | ++version));
+                        continue;
+                    }
+
+                    bool found = t % 4 == 1 ? map.TryLookup(key, out ulong value) : map.TryPeek(key, out value);
+                    looked++;
+                    if (!found)
+                    {
+                        missed++;
+                    }
+
+                    CheckValue(key, found, value);
+                }
+            }
+
+            Interlocked.Add(ref misses, missed);
+            Interlocked.Add(ref lookups, looked);
+        })).ToArray();
+        foreach (Thread worker in workers)
+        {
+            worker.Start();
+        }
+
+        foreach (Thread worker in workers)
+        {
+            worker.Join();
+        }
+
+        Assert.True(lookups > 10_000, $"only {lookups} lookups ran");
+        Assert.Equal(0, misses);
+        Assert.Equal(Keys, map.Count);
+    }
+
     [Fact]
     public void HashMap_MixedOperations_StaysConsistent()
     {
