@@ -223,6 +223,9 @@ public static class HeadlineReport
 
             plot.Add.Bars(bars);
             plot.Axes.Bottom.SetTicks([.. paths.Select((_, i) => (i * 3) + 0.5)], paths);
+            plot.Axes.Bottom.TickLabelStyle.Rotation = 20; // seven path names side by side overlap when level
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            plot.Axes.Bottom.MinimumSize = 90;
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = "PerfKit maps", FillColor = Colors.SteelBlue });
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = "ConcurrentDictionary + MemoryCache", FillColor = Colors.Orange });
             Save(plot, "Hook latency per path, 1 thread", "path", "ns per call", Path.Combine(directory, "hook-latency.png"), written);
