@@ -8,7 +8,7 @@ namespace PerfKit.Maps;
 /// <summary>
 /// A preallocated hash map with the kernel's BPF_MAP_TYPE_HASH semantics: fixed capacity, no eviction, an
 /// update of a new key fails with <see cref="MapResult.MapFull"/> (-E2BIG) when every node is in use; an update
-/// of an existing key always succeeds, in place. Lock-free lookups, as in <see cref="LruHashMap{TKey, TValue}"/>.
+/// of an existing key always succeeds, in place. Lookups take no lock, as in <see cref="LruHashMap{TKey, TValue}"/>.
 /// </summary>
 /// <typeparam name="TKey">The key; hashed and compared by its bytes.</typeparam>
 /// <typeparam name="TValue">The value.</typeparam>

@@ -8,7 +8,8 @@ namespace PerfKit.Maps;
 /// <summary>
 /// A port of the Linux kernel's BPF LRU hash map (BPF_MAP_TYPE_LRU_HASH, with BPF_F_NO_COMMON_LRU as the
 /// <see cref="LruFlavor.PerCpu"/> flavor): preallocated nodes, an approximate LRU with second-chance rotation,
-/// per-CPU free lists, lock-free lookups. Keys and values are copied in and out by value.
+/// per-CPU free lists, lookups that take no lock (one that meets an in-place write of its entry waits for it, as a
+/// seqlock reader does). Keys and values are copied in and out by value.
 /// </summary>
 /// <typeparam name="TKey">The key; hashed and compared by its bytes.</typeparam>
 /// <typeparam name="TValue">The value.</typeparam>
@@ -200,7 +201,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
         return result;
     }
 
-    /// <summary>Looks up <paramref name="key"/> as a BPF program does: lock-free, and sets the entry's reference bit (if clear).</summary>
+    /// <summary>Looks up <paramref name="key"/> as a BPF program does: without a lock, and sets the entry's reference bit (if clear).</summary>
     public bool TryLookup(in TKey key, out TValue value)
     {
         ref Node<TKey, TValue> node = ref _reader.FindLockFree(key, out value);
@@ -219,7 +220,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
         return true;
     }
 
-    /// <summary>Looks up <paramref name="key"/> as user space does (a syscall lookup): lock-free, leaves the reference bit alone.</summary>
+    /// <summary>Looks up <paramref name="key"/> as user space does (a syscall lookup): without a lock, leaves the reference bit alone.</summary>
     public bool TryPeek(in TKey key, out TValue value)
     {
         bool found = !Unsafe.IsNullRef(ref _reader.FindLockFree(key, out value));

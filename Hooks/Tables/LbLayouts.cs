@@ -4,8 +4,8 @@ namespace PerfKit.Hooks.Tables;
 // both families (IPv4 held v4-mapped). Every byte is a declared field, so keys hash and compare by their bytes
 // with no stray padding.
 //
-// The keys and values the hooks build per call keep their small trailing fields in one 64-bit word (same bytes,
-// little-endian, as the C structs). Built field by field, a key was written with 1- and 2-byte stores that the
+// The keys and values the hooks build per call keep their small trailing fields in one 64-bit word (same offsets
+// and sizes as the C structs; ports and addresses are kept in host order, as everywhere in the kit). Built field by field, a key was written with 1- and 2-byte stores that the
 // hash then read back as one 8-byte load: a failed store-to-load forward, measured at 8.5 ns per service lookup
 // (13.3 against 4.8 ns). One 8-byte store forwards.
 

@@ -8,7 +8,7 @@ namespace PerfKit.Maps.Internal;
 
 /// <summary>
 /// The hash-table half of the kernel's preallocated hash maps (hashtab.c): power-of-two buckets, each a spin lock
-/// and a chain ending in a nulls marker that names the bucket; lock-free lookups; writers under the bucket lock.
+/// and a chain ending in a nulls marker that names the bucket; lookups without locks; writers under the bucket lock.
 /// Shared by <see cref="LruHashMap{TKey, TValue}"/> and <see cref="HashMap{TKey, TValue}"/>.
 /// </summary>
 /// <remarks>
@@ -17,9 +17,11 @@ namespace PerfKit.Maps.Internal;
 /// walks that bucket's chain and ends on a nulls marker that is not its own; it restarts from its bucket's head
 /// (<c>hlist_nulls</c>, "bpf: convert htab map to hlist_nulls").</para>
 /// <para><b>No torn or foreign values.</b> Every write of a node's key and value is bracketed by its sequence
-/// counter (odd while writing). A reader takes the counter, compares hash and key, copies the value, and
-/// re-reads the counter; if it changed, the node was rewritten under it and the lookup restarts. So a returned
-/// value was, at one instant, the value stored with the key the reader asked for.</para>
+/// counter (odd while writing). A reader takes the counter (waiting while it is odd: the node may be a live key
+/// being rewritten in place, which must still be found), compares hash and key, copies the value, and re-reads
+/// the counter; if it changed, the node was rewritten under it and the lookup restarts. So a returned value was,
+/// at one instant, the value stored with the key the reader asked for. Lookups take no lock, but one that meets a
+/// writer inside a node waits for it, as a seqlock reader does.</para>
 /// <para><b>Lock order</b> (the whole map): a CPU's local LRU lock, then the global LRU lock, then one bucket lock.
 /// No two local locks and no two bucket locks are ever held at once, and no LRU lock is taken while a bucket
 /// lock is held.</para>
@@ -323,7 +325,7 @@ internal sealed class HashTable<TKey, TValue>
 
     private static void BeginWrite(ref Node<TKey, TValue> node)
     {
-        Volatile.Write(ref node.Seq, node.Seq + 1); // odd: readers that see it skip or retry
+        Volatile.Write(ref node.Seq, node.Seq + 1); // odd: readers that see it wait, then restart
         // The odd counter must be visible before any byte of the key or value changes.
         Volatile.WriteBarrier();
     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace PerfKit.Maps.Internal;
@@ -57,19 +58,25 @@ internal readonly struct HashTableReader<TKey, TValue>
             {
                 // Wait the writer out rather than step past the node: it may be rewriting a live key's value in place,
                 // and that key must still be found (skipping it reported present keys missing, measured in
-                // ConcurrentMapSmokeTests). A recycled node being refilled is handled the same way. The pause is an
-                // intrinsic, not a call: a call here made the JIT keep the loop's values on the stack, reloaded on
-                // every hit.
+                // ConcurrentMapSmokeTests). A recycled node being refilled is handled the same way. The writer holds
+                // its bucket lock and runs straight-line code, so this spins, as a kernel seqcount reader does; if the
+                // writer was preempted, until it runs again. No call here, not even to yield: with any call in the
+                // loop the JIT kept the loop's values on the stack and reloaded them on every hit (measured: a hit
+                // with the keys in L1 went from 1.77 to 2.03–2.17 ns).
                 if (X86Base.IsSupported)
                 {
                     X86Base.Pause();
+                }
+                else if (ArmBase.IsSupported)
+                {
+                    ArmBase.Yield();
                 }
 
                 goto Restart;
             }
 
-            // Keys of up to 8 bytes compare as cheaply as the stored hash: skip it (one load less per node).
-            if ((Unsafe.SizeOf<TKey>() <= sizeof(ulong) || node.Hash == hash) && KeyOps<TKey>.Equal(node.Key, key))
+            // 4- and 8-byte keys compare in one instruction, as cheaply as the stored hash: skip it (one load less).
+            if ((Unsafe.SizeOf<TKey>() is sizeof(uint) or sizeof(ulong) || node.Hash == hash) && KeyOps<TKey>.Equal(node.Key, key))
             {
                 value = node.Value;
                 // The key compare and value copy must complete before the counter is re-read; otherwise a rewrite

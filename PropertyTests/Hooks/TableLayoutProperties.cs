@@ -81,6 +81,33 @@ public sealed class TableLayoutProperties
             Assert.Equal((backendId, revNatId), (match.BackendId, match.RevNatId));
         });
 
+    [Property(MaxTest = 200)]
+    public Property PackedSetters_LeaveTheOtherFieldsAlone(ulong cookie, ushort port, ushort revNatId, uint backendId, ushort newPort, ushort newRevNatId, uint newBackendId) =>
+        Check(() =>
+        {
+            var reverseKey = new ReverseNatKey(cookie, IpAddr.AnyV6, port) { Port = newPort };
+            Assert.Equal((cookie, newPort, (ushort)0, 0u), (reverseKey.SocketCookie, reverseKey.Port, reverseKey.Padding1, reverseKey.Padding2));
+
+            var reverseEntry = new ReverseNatEntry(IpAddr.AnyV4, port, revNatId) { RevNatId = newRevNatId };
+            Assert.Equal((port, newRevNatId, 0u), (reverseEntry.Port, reverseEntry.RevNatId, reverseEntry.Padding));
+            reverseEntry.Port = newPort;
+            Assert.Equal((newPort, newRevNatId), (reverseEntry.Port, reverseEntry.RevNatId));
+
+            var affinityKey = new AffinityKey(cookie, revNatId) { RevNatId = newRevNatId };
+            Assert.Equal((cookie, newRevNatId, (byte)1, (byte)0, 0u), (affinityKey.NetnsCookie, affinityKey.RevNatId, affinityKey.NetnsCookieBit, affinityKey.Padding1, affinityKey.Padding2));
+
+            var affinityEntry = new AffinityEntry(7, backendId) { BackendId = newBackendId };
+            Assert.Equal((7L, newBackendId, 0u), (affinityEntry.LastUsed, affinityEntry.BackendId, affinityEntry.Padding));
+
+            var match = new AffinityMatchKey(backendId, revNatId) { BackendId = newBackendId };
+            Assert.Equal((newBackendId, revNatId, (ushort)0), (match.BackendId, match.RevNatId, match.Padding));
+            match.RevNatId = newRevNatId;
+            Assert.Equal((newBackendId, newRevNatId), (match.BackendId, match.RevNatId));
+
+            var serviceKey = new ServiceKey(IpAddr.AnyV4, port, 1, 6, 0) { Port = newPort, Protocol = 17 };
+            Assert.Equal((newPort, (ushort)1, (byte)17, (byte)0, (ushort)0), (serviceKey.Port, serviceKey.Slot, serviceKey.Protocol, serviceKey.Scope, serviceKey.Padding));
+        });
+
     [Fact]
     public void HookResult_KeepsVerdictAndReason_ForEveryPair()
     {

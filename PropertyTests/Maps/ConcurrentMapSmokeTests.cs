@@ -79,6 +79,7 @@ public sealed class ConcurrentMapSmokeTests
         }
 
         long misses = 0, lookups = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         using var start = new Barrier(Threads);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var workers = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
@@ -86,25 +87,36 @@ public sealed class ConcurrentMapSmokeTests
             uint version = 0;
             long missed = 0, looked = 0;
             start.SignalAndWait();
-            while (clock.Elapsed < Duration / 2)
+            try
             {
-                for (ulong key = 0; key < Keys; key++)
+                while (clock.Elapsed < Duration / 2)
                 {
-                    if (t % 2 == 0)
+                    for (ulong key = 0; key < Keys; key++)
                     {
-                        Assert.True(map.TryWrite(key, (key << 32) | ++version));
-                        continue;
-                    }
+                        if (t % 2 == 0)
+                        {
+                            if (!map.TryWrite(key, (key << 32) | ++version))
+                            {
+                                throw new InvalidOperationException($"key {key} vanished: TryWrite did not find it");
+                            }
 
-                    bool found = t % 4 == 1 ? map.TryLookup(key, out ulong value) : map.TryPeek(key, out value);
-                    looked++;
-                    if (!found)
-                    {
-                        missed++;
-                    }
+                            continue;
+                        }
 
-                    CheckValue(key, found, value);
+                        bool found = t % 4 == 1 ? map.TryLookup(key, out ulong value) : map.TryPeek(key, out value);
+                        looked++;
+                        if (!found)
+                        {
+                            missed++;
+                        }
+
+                        CheckValue(key, found, value);
+                    }
                 }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
             }
 
             Interlocked.Add(ref misses, missed);
@@ -120,6 +132,7 @@ public sealed class ConcurrentMapSmokeTests
             worker.Join();
         }
 
+        Assert.Empty(failures);
         Assert.True(lookups > 10_000, $"only {lookups} lookups ran");
         Assert.Equal(0, misses);
         Assert.Equal(Keys, map.Count);
