@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
 
 namespace PerfKit.Maps.Internal;
@@ -73,16 +72,6 @@ internal sealed class HashTable<TKey, TValue>
 
     /// <summary>The bucket of a hash: its high bits (the low bits of a multiplicative hash are weak).</summary>
     public int BucketOf(uint hash) => (int)(hash >> _bucketShift);
-
-    /// <summary>
-    /// Finds <paramref name="key"/> without taking a lock and copies its value (<see cref="HashTableReader{TKey, TValue}.FindLockFree(in TKey, out TValue)"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref Node<TKey, TValue> FindLockFree(in TKey key, out TValue value) => ref Reader.FindLockFree(key, out value);
-
-    /// <summary>As <see cref="FindLockFree(in TKey, out TValue)"/>, with the key's hash already computed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref Node<TKey, TValue> FindLockFree(in TKey key, uint hash, out TValue value) => ref Reader.FindLockFree(key, hash, out value);
 
     /// <summary>Finds <paramref name="key"/> in its bucket while the caller holds that bucket's lock. Returns the node and its predecessor link.</summary>
     public int FindLocked(in TKey key, uint hash)
