@@ -34,19 +34,19 @@ public record struct ServiceKey
     public IpAddr Address { readonly get => _address; set => _address = value; }
 
     /// <summary>The frontend port.</summary>
-    public ushort Port { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, 0xFFFF, value); }
+    public ushort Port { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, value); }
 
     /// <summary>0 for the frontend's master entry, 1..count for its backend slots.</summary>
-    public ushort Slot { readonly get => (ushort)(_tail >> 16); set => _tail = PackedWord.Put(_tail, 16, 0xFFFF, value); }
+    public ushort Slot { readonly get => (ushort)(_tail >> 16); set => _tail = PackedWord.Put(_tail, 16, value); }
 
     /// <summary>The IP protocol number (6 TCP, 17 UDP).</summary>
-    public byte Protocol { readonly get => (byte)(_tail >> 32); set => _tail = PackedWord.Put(_tail, 32, 0xFF, value); }
+    public byte Protocol { readonly get => (byte)(_tail >> 32); set => _tail = PackedWord.Put(_tail, 32, value); }
 
     /// <summary><see cref="ScopeExternal"/> or <see cref="ScopeInternal"/>.</summary>
-    public byte Scope { readonly get => (byte)(_tail >> 40); set => _tail = PackedWord.Put(_tail, 40, 0xFF, value); }
+    public byte Scope { readonly get => (byte)(_tail >> 40); set => _tail = PackedWord.Put(_tail, 40, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public ushort Padding { readonly get => (ushort)(_tail >> 48); init => _tail = PackedWord.Put(_tail, 48, 0xFFFF, value); }
+    public ushort Padding { readonly get => (ushort)(_tail >> 48); init => _tail = PackedWord.Put(_tail, 48, value); }
 }
 
 /// <summary>Flags of a service's master entry (SVC_FLAG_*).</summary>
@@ -117,16 +117,16 @@ public record struct AffinityKey
     public ulong NetnsCookie { readonly get => _netnsCookie; set => _netnsCookie = value; }
 
     /// <summary>The frontend's reverse-NAT id (its affinity scope).</summary>
-    public ushort RevNatId { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, 0xFFFF, value); }
+    public ushort RevNatId { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, value); }
 
     /// <summary>The netns_cookie bit: 1 (the client id is a netns cookie, not an address).</summary>
-    public byte NetnsCookieBit { readonly get => (byte)(_tail >> 16); init => _tail = PackedWord.Put(_tail, 16, 0xFF, value); }
+    public byte NetnsCookieBit { readonly get => (byte)(_tail >> 16); init => _tail = PackedWord.Put(_tail, 16, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public byte Padding1 { readonly get => (byte)(_tail >> 24); init => _tail = PackedWord.Put(_tail, 24, 0xFF, value); }
+    public byte Padding1 { readonly get => (byte)(_tail >> 24); init => _tail = PackedWord.Put(_tail, 24, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public uint Padding2 { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, 0xFFFF_FFFF, value); }
+    public uint Padding2 { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, value); }
 }
 
 /// <summary>lb_affinity_val: when the client last used the backend (a <see cref="TimeProvider"/> timestamp), and which.</summary>
@@ -148,10 +148,10 @@ public record struct AffinityEntry
     public long LastUsed { readonly get => _lastUsed; set => _lastUsed = value; }
 
     /// <summary>The remembered backend.</summary>
-    public uint BackendId { readonly get => (uint)_tail; set => _tail = PackedWord.Put(_tail, 0, 0xFFFF_FFFF, value); }
+    public uint BackendId { readonly get => (uint)_tail; set => _tail = PackedWord.Put(_tail, 0, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public uint Padding { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, 0xFFFF_FFFF, value); }
+    public uint Padding { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, value); }
 }
 
 /// <summary>lb_affinity_match: {backend id, reverse-NAT id} is in the set while the backend belongs to the frontend.</summary>
@@ -164,13 +164,13 @@ public record struct AffinityMatchKey
     public AffinityMatchKey(uint backendId, ushort revNatId) => _word = backendId | ((ulong)revNatId << 32);
 
     /// <summary>The backend.</summary>
-    public uint BackendId { readonly get => (uint)_word; set => _word = PackedWord.Put(_word, 0, 0xFFFF_FFFF, value); }
+    public uint BackendId { readonly get => (uint)_word; set => _word = PackedWord.Put(_word, 0, value); }
 
     /// <summary>The frontend's reverse-NAT id.</summary>
-    public ushort RevNatId { readonly get => (ushort)(_word >> 32); set => _word = PackedWord.Put(_word, 32, 0xFFFF, value); }
+    public ushort RevNatId { readonly get => (ushort)(_word >> 32); set => _word = PackedWord.Put(_word, 32, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public ushort Padding { readonly get => (ushort)(_word >> 48); init => _word = PackedWord.Put(_word, 48, 0xFFFF, value); }
+    public ushort Padding { readonly get => (ushort)(_word >> 48); init => _word = PackedWord.Put(_word, 48, value); }
 }
 
 /// <summary>ipv6_revnat_tuple: a socket and the backend it talks to.</summary>
@@ -197,13 +197,13 @@ public record struct ReverseNatKey
     public IpAddr Address { readonly get => _address; set => _address = value; }
 
     /// <summary>The backend port.</summary>
-    public ushort Port { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, 0xFFFF, value); }
+    public ushort Port { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public ushort Padding1 { readonly get => (ushort)(_tail >> 16); init => _tail = PackedWord.Put(_tail, 16, 0xFFFF, value); }
+    public ushort Padding1 { readonly get => (ushort)(_tail >> 16); init => _tail = PackedWord.Put(_tail, 16, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public uint Padding2 { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, 0xFFFF_FFFF, value); }
+    public uint Padding2 { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, value); }
 }
 
 /// <summary>ipv6_revnat_entry: the service address and port to report instead of the backend's, and its reverse-NAT id.</summary>
@@ -225,11 +225,11 @@ public record struct ReverseNatEntry
     public IpAddr Address { readonly get => _address; set => _address = value; }
 
     /// <summary>The service port.</summary>
-    public ushort Port { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, 0xFFFF, value); }
+    public ushort Port { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, value); }
 
     /// <summary>The frontend's reverse-NAT id.</summary>
-    public ushort RevNatId { readonly get => (ushort)(_tail >> 16); set => _tail = PackedWord.Put(_tail, 16, 0xFFFF, value); }
+    public ushort RevNatId { readonly get => (ushort)(_tail >> 16); set => _tail = PackedWord.Put(_tail, 16, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public uint Padding { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, 0xFFFF_FFFF, value); }
+    public uint Padding { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, value); }
 }

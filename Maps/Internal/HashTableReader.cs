@@ -37,7 +37,11 @@ internal readonly struct HashTableReader<TKey, TValue>
     /// (<see cref="HashTable{TKey, TValue}.AuditChains"/>).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref Node<TKey, TValue> FindLockFree(in TKey key, out TValue value) => ref FindLockFree(key, KeyOps<TKey>.Hash(key, _seed), out value);
+    public ref Node<TKey, TValue> FindLockFree(in TKey key, out TValue value) => ref FindLockFree(key, HashOf(key), out value);
+
+    /// <summary>The key's hash under the table's seed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint HashOf(in TKey key) => KeyOps<TKey>.Hash(key, _seed);
 
     /// <summary>As <see cref="FindLockFree(in TKey, out TValue)"/>, with the key's hash already computed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

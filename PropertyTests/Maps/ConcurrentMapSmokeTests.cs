@@ -78,61 +78,40 @@ public sealed class ConcurrentMapSmokeTests
             Assert.Equal(MapResult.Ok, map.Update(key, key << 32));
         }
 
-        long misses = 0, lookups = 0;
-        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        using var start = new Barrier(Threads);
+        long misses = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+        long lookups = RunThreads(t =>
         {
             uint version = 0;
             long missed = 0, looked = 0;
-            start.SignalAndWait();
-            try
+            while (clock.Elapsed < Duration / 2)
             {
-                while (clock.Elapsed < Duration / 2)
+                for (ulong key = 0; key < Keys; key++)
                 {
-                    for (ulong key = 0; key < Keys; key++)
+                    if (t % 2 == 0)
                     {
-                        if (t % 2 == 0)
+                        if (!map.TryWrite(key, (key << 32) | ++version))
                         {
-                            if (!map.TryWrite(key, (key << 32) | ++version))
-                            {
-                                throw new InvalidOperationException($"key {key} vanished: TryWrite did not find it");
-                            }
-
-                            continue;
+                            throw new InvalidOperationException($"key {key} vanished: TryWrite did not find it");
                         }
 
-                        bool found = t % 4 == 1 ? map.TryLookup(key, out ulong value) : map.TryPeek(key, out value);
-                        looked++;
-                        if (!found)
-                        {
-                            missed++;
-                        }
-
-                        CheckValue(key, found, value);
+                        continue;
                     }
+
+                    bool found = t % 4 == 1 ? map.TryLookup(key, out ulong value) : map.TryPeek(key, out value);
+                    looked++;
+                    if (!found)
+                    {
+                        missed++;
+                    }
+
+                    CheckValue(key, found, value);
                 }
-            }
-            catch (Exception e)
-            {
-                failures.Enqueue(e);
             }
 
             Interlocked.Add(ref misses, missed);
-            Interlocked.Add(ref lookups, looked);
-        })).ToArray();
-        foreach (Thread worker in workers)
-        {
-            worker.Start();
-        }
-
-        foreach (Thread worker in workers)
-        {
-            worker.Join();
-        }
-
-        Assert.Empty(failures);
+            return looked;
+        });
         Assert.True(lookups > 10_000, $"only {lookups} lookups ran");
         Assert.Equal(0, misses);
         Assert.Equal(Keys, map.Count);
@@ -181,36 +160,43 @@ public sealed class ConcurrentMapSmokeTests
     }
 
     // Threads start together, each pinned to a random CPU per batch of 64 operations, until the time is up.
-    private static long Run(Action<Random, ulong, ulong> operation)
+    private static long Run(Action<Random, ulong, ulong> operation) => RunThreads(t =>
+    {
+        var random = new Random(t);
+        uint version = 0;
+        long done = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < Duration)
+        {
+            using CpuPin pin = Cpu.Pin(random.Next(3));
+            for (int i = 0; i < 64; i++, done++)
+            {
+                ulong key = (ulong)random.Next(1024);
+                operation(random, key, (key << 32) | ++version);
+            }
+        }
+
+        return done;
+    });
+
+    // Runs body(t) on Threads threads started together and returns the sum of what they return; an exception on
+    // any thread fails the test (after every thread has finished).
+    private static long RunThreads(Func<int, long> body)
     {
         long total = 0;
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         using var start = new Barrier(Threads);
         var workers = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
         {
-            var random = new Random(t);
-            uint version = 0;
-            long done = 0;
             start.SignalAndWait();
-            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                while (clock.Elapsed < Duration)
-                {
-                    using CpuPin pin = Cpu.Pin(random.Next(3));
-                    for (int i = 0; i < 64; i++, done++)
-                    {
-                        ulong key = (ulong)random.Next(1024);
-                        operation(random, key, (key << 32) | ++version);
-                    }
-                }
+                Interlocked.Add(ref total, body(t));
             }
             catch (Exception e)
             {
                 failures.Enqueue(e);
             }
-
-            Interlocked.Add(ref total, done);
         })).ToArray();
         foreach (Thread w in workers)
         {
