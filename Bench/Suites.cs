@@ -1,6 +1,7 @@
 using PerfKit.Bench.Cookies;
 using PerfKit.Bench.Diagnostics;
 using PerfKit.Bench.Hooks;
+using PerfKit.Bench.Machine;
 using PerfKit.Bench.Maps;
 
 namespace PerfKit.Bench;
@@ -19,8 +20,8 @@ public static class Suites
     [
         new("cookies", "Cookie generators: single-thread cost, and throughput at 1, 2 and 4 threads",
             [typeof(CookieCostBenchmarks), typeof(CookieThroughputBenchmarks)]),
-        new("maps", "LRU hash map vs ConcurrentDictionary, BitFaster.Caching and MemoryCache: lookups, updates, evictions, Zipf mix at 1 and 2 threads",
-            [typeof(MapLookupBenchmarks), typeof(MapUpdateBenchmarks), typeof(MapZipfBenchmarks)]),
+        new("maps", "LRU hash map vs ConcurrentDictionary, BitFaster.Caching and MemoryCache: lookups, updates, evictions, Zipf mix at 1 and 2 threads, and what one cache line costs to move between cores",
+            [typeof(MapLookupBenchmarks), typeof(MapUpdateBenchmarks), typeof(MapZipfBenchmarks), typeof(CacheLineTransferBenchmarks)]),
         new("hooks", "Socket load balancer hooks per path and on a mixed workload, on PerfKit's maps vs ConcurrentDictionary + MemoryCache",
             [typeof(HookPathBenchmarks), typeof(HookMixedBenchmarks)]),
         new("diagnostics", "Cost of the PerfKit instrumentation on an LRU hot path, against the uninstrumented build, with no session, a filtering session, and events on",
@@ -28,11 +29,11 @@ public static class Suites
     ];
 
     /// <summary>
-    /// What a run with no arguments measures (about 8 minutes on 2 cores): the classes behind the headline goals.
+    /// What a run with no arguments measures (about 12 minutes on 2 cores): the classes behind the headline goals.
     /// Then the default run refreshes the memory table and hit rates and regenerates perf-results/README.md.
     /// </summary>
     public static Suite Headline { get; } = new("headline", "The classes behind the headline goals (the default run)",
-        [typeof(CookieThroughputBenchmarks), typeof(MapLookupBenchmarks), typeof(MapZipfBenchmarks), typeof(HookPathBenchmarks),
+        [typeof(CookieThroughputBenchmarks), typeof(MapLookupBenchmarks), typeof(MapZipfBenchmarks), typeof(CacheLineTransferBenchmarks), typeof(HookPathBenchmarks),
          typeof(HookMixedBenchmarks), typeof(DiagnosticsOverheadBenchmarks)]);
 
     /// <summary>Finds a suite by name (case-insensitive); "all" is every suite, "headline" the default set.</summary>

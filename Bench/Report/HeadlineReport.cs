@@ -39,7 +39,8 @@ public static class HeadlineReport
         foreach (BenchmarkGoal goal in HeadlineGoals.Benchmarks)
         {
             var latest = results.Latest(goal.Type);
-            rows.Add((goal.Name, latest is { } l ? goal.Evaluate(l.Results) : null, latest?.Run ?? "—", goal.WhyShort));
+            string why = latest is { } m ? goal.WhyShortIn(results.Runs.First(run => run.Run == m.Run).Results) : goal.WhyShort;
+            rows.Add((goal.Name, latest is { } l ? goal.Evaluate(l.Results) : null, latest?.Run ?? "—", why));
         }
 
         rows.Add(("First eviction at ≥ 99 % fill with steal-before-shrink (2 CPUs, 1,000 entries)", HeadlineGoals.FirstEvictionFill(), "—", string.Empty));
