@@ -30,8 +30,6 @@ internal sealed class HashTable<TKey, TValue>
     where TValue : unmanaged
 {
     private readonly Bucket[] _buckets;
-    private readonly int _bucketShift;
-    private readonly HashSeed _seed;
 
     /// <param name="seed">The hash seed, or null for a random one (the kernel's hashrnd).</param>
     public HashTable(int capacity, int sentinelNodes, ulong? seed)
@@ -40,7 +38,6 @@ internal sealed class HashTable<TKey, TValue>
         Nodes = new Node<TKey, TValue>[capacity + sentinelNodes];
         int buckets = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 2)); // ≥ 2: a shift by 32 would be a shift by 0
         _buckets = new Bucket[buckets];
-        _bucketShift = 32 - BitOperations.Log2((uint)buckets);
         for (int b = 0; b < buckets; b++)
         {
             _buckets[b].Head = NullsMarker(b);
@@ -51,12 +48,13 @@ internal sealed class HashTable<TKey, TValue>
             Nodes[n].HashNext = NullsMarker(0); // never linked yet; a reader cannot reach it
         }
 
-        _seed = new HashSeed(seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong))), BitOperations.Log2((uint)buckets));
-        Reader = new HashTableReader<TKey, TValue>(_buckets, Nodes, _seed, _bucketShift);
+        int bucketBits = BitOperations.Log2((uint)buckets);
+        var hashSeed = new HashSeed(seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong))), bucketBits);
+        Reader = new HashTableReader<TKey, TValue>(_buckets, Nodes, hashSeed, 32 - bucketBits);
     }
 
-    /// <summary>The lock-free lookup over this table, for a map to keep in a field of its own.</summary>
-    public HashTableReader<TKey, TValue> Reader { get; }
+    /// <summary>The lock-free lookup over this table, for a map to keep in a field of its own; it also holds the seed and bucket shift the writers hash with.</summary>
+    public readonly HashTableReader<TKey, TValue> Reader; // a field: the writers hash through it without copying it
 
     /// <summary>Every node: <see cref="Capacity"/> elements followed by the LRU's list-head sentinels.</summary>
     public Node<TKey, TValue>[] Nodes { get; }
@@ -68,10 +66,10 @@ internal sealed class HashTable<TKey, TValue>
     public int BucketCount => _buckets.Length;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint HashOf(in TKey key) => KeyOps<TKey>.Hash(key, _seed);
+    public uint HashOf(in TKey key) => Reader.HashOf(key);
 
-    /// <summary>The bucket of a hash: its high bits (the low bits of a multiplicative hash are weak).</summary>
-    public int BucketOf(uint hash) => (int)(hash >> _bucketShift);
+    /// <summary>The bucket of a hash (see <see cref="HashTableReader{TKey, TValue}.BucketOf"/>).</summary>
+    public int BucketOf(uint hash) => Reader.BucketOf(hash);
 
     /// <summary>Finds <paramref name="key"/> in its bucket while the caller holds that bucket's lock. Returns the node and its predecessor link.</summary>
     public int FindLocked(in TKey key, uint hash)

@@ -43,11 +43,15 @@ internal readonly struct HashTableReader<TKey, TValue>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint HashOf(in TKey key) => KeyOps<TKey>.Hash(key, _seed);
 
+    /// <summary>The bucket of a hash: its high bits (the low bits of a multiplicative hash are weak).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int BucketOf(uint hash) => (int)(hash >> _bucketShift);
+
     /// <summary>As <see cref="FindLockFree(in TKey, out TValue)"/>, with the key's hash already computed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref Node<TKey, TValue> FindLockFree(in TKey key, uint hash, out TValue value)
     {
-        int bucket = (int)(hash >> _bucketShift);
+        int bucket = BucketOf(hash);
         ref Bucket head = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buckets), bucket);
         ref Node<TKey, TValue> nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
     Restart:
