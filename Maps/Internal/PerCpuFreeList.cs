@@ -3,7 +3,8 @@ namespace PerfKit.Maps.Internal;
 /// <summary>
 /// The kernel's <c>pcpu_freelist</c> for preallocated hash maps: one LIFO free list per CPU (linked through a
 /// next-index array of its own), each under its own lock. Pop tries the current CPU, then the others in
-/// order; push goes to the current CPU. Populated evenly across CPUs. Only one of these locks is held at a time.
+/// order; push goes to the current CPU. Populated as the kernel does, a contiguous block of nodes per CPU. Only one
+/// of these locks is held at a time.
 /// </summary>
 internal sealed class PerCpuFreeList
 {
@@ -19,9 +20,13 @@ internal sealed class PerCpuFreeList
             _cpus[cpu] = new CpuList();
         }
 
-        for (int n = capacity - 1; n >= 0; n--)
+        // pcpu_freelist_populate: CPU 0 gets the first capacity/cpus + 1 nodes, CPU 1 the next block, and so on,
+        // each pushed in index order (so popped highest first). One CPU's allocations are then neighbours in
+        // memory, so entries added one after another (a service's slots) share cache lines.
+        int perCpu = (capacity / possibleCpus) + 1;
+        for (int n = 0; n < capacity; n++)
         {
-            Push(_cpus[n % possibleCpus], n);
+            Push(_cpus[n / perCpu], n);
         }
     }
 
