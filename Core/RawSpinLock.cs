@@ -18,6 +18,7 @@ public struct RawSpinLock
     public readonly bool IsHeld => Volatile.Read(in _held) != 0; // not cached in a register across a polling loop
 
     /// <summary>Acquires the lock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Enter()
     {
         // Acquire: the holder's writes inside the section are visible to whoever enters next.
@@ -28,10 +29,12 @@ public struct RawSpinLock
     }
 
     /// <summary>Releases the lock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Exit() => Volatile.Write(ref _held, 0); // release: publishes the section's writes
 
     /// <summary>Acquires the lock and returns a scope whose disposal releases it.</summary>
     [UnscopedRef]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Scope EnterScope()
     {
         Enter();
@@ -59,6 +62,7 @@ public struct RawSpinLock
         internal Scope(ref RawSpinLock spinLock) => _lock = ref spinLock;
 
         /// <summary>Releases the lock.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Dispose() => _lock.Exit();
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PerfKit.Hooks.Tables;
 
 namespace PerfKit.Hooks;
@@ -158,6 +159,7 @@ public partial class LoadBalancer<TTables>
         return HookResult.Proceed(byAffinity ? HookReason.TranslatedByAffinity : HookReason.Translated);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static HookResult Counted(HookResult result)
     {
         Diagnostics.PerfKitCounters.CountHook(result.Rewrote, result.Verdict == HookVerdict.Reject);
@@ -176,6 +178,7 @@ public partial class LoadBalancer<TTables>
     }
 
     // lb_lookup_service with scope switch: a Local-traffic-policy frontend is looked up again in the internal scope.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool LookupService(ref ServiceKey key, out ServiceEntry service)
     {
         if (!_tables.TryGetService(key, out service))
@@ -218,6 +221,7 @@ public partial class LoadBalancer<TTables>
 
     // lb_affinity_backend_id_by_netns: the remembered backend if the entry has not timed out and the backend still
     // belongs to the frontend (then last-used is refreshed in place); otherwise the entry is deleted and 0 returned.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private uint AffinityBackend(in AffinityKey key, in ServiceEntry service, long now)
     {
         if (!_tables.TryGetAffinity(key, out AffinityEntry entry))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PerfKit.Cookies;
 
 namespace PerfKit.Hooks;
@@ -25,7 +26,11 @@ public sealed class NetNamespace
     /// The namespace cookie: unique among this host's namespaces, never 0, never reused, stable for the
     /// namespace's lifetime. Assigned on first request (the initial namespace's at host creation).
     /// </summary>
-    public ulong Cookie => _cookie.GetOrAssign(Host.NetnsCookies);
+    public ulong Cookie
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _cookie.GetOrAssign(Host.NetnsCookies);
+    }
 
     /// <summary>Whether the cookie has been assigned yet.</summary>
     public bool HasCookie => _cookie.IsAssigned;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PerfKit.Cookies;
 
 namespace PerfKit.Hooks;
@@ -51,6 +52,7 @@ public sealed class NetworkHost
     /// </summary>
     /// <param name="context">The socket the hook runs for, or <see langword="null"/> for the initial namespace.</param>
     /// <exception cref="ArgumentException"><paramref name="context"/> belongs to another <see cref="NetworkHost"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong GetNetnsCookie(Socket? context)
     {
         if (context is null)
@@ -75,6 +77,7 @@ public sealed class NetworkHost
         return context.Cookie;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void EnsureOwned(Socket socket)
     {
         if (!ReferenceEquals(socket.Namespace.Host, this))

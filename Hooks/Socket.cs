@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PerfKit.Cookies;
 
 namespace PerfKit.Hooks;
@@ -28,12 +29,17 @@ public sealed class Socket
     /// The socket cookie, assigned on first request from the host's socket generator (global across namespaces):
     /// unique, never 0, never reused.
     /// </summary>
-    public ulong Cookie => _cookie.GetOrAssign(Namespace.Host.SocketCookies);
+    public ulong Cookie
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _cookie.GetOrAssign(Namespace.Host.SocketCookies);
+    }
 
     /// <summary>Whether the cookie has been assigned yet.</summary>
     public bool HasCookie => _cookie.IsAssigned;
 
     /// <summary>Remembers that a reverse-NAT entry exists for this socket and backend (only new or changed entries get here).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void RecordReverseNat(IpAddr backend, ushort port)
     {
         using (_reverseNatLock.EnterScope())
@@ -43,6 +49,7 @@ public sealed class Socket
     }
 
     /// <summary>Takes the recorded backends, clearing the record, into <paramref name="into"/>; returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int TakeReverseNatRecord(Span<(IpAddr Address, ushort Port)> into)
     {
         using (_reverseNatLock.EnterScope())

@@ -15,6 +15,7 @@ internal struct SocketReverseNatLog
     private int _count;
     private int _next;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Record(IpAddr address, ushort port)
     {
         for (int i = 0; i < _count; i++)

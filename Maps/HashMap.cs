@@ -105,6 +105,7 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
     }
 
     /// <summary>Looks up <paramref name="key"/> without taking a lock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryLookup(in TKey key, out TValue value)
     {
         bool found = !Unsafe.IsNullRef(ref _reader.FindLockFree(key, out value));

@@ -134,6 +134,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
     /// <param name="value">The value the entry should have.</param>
     /// <param name="written">Whether an update was made (false when the entry already held <paramref name="value"/>).</param>
     /// <returns><see cref="MapResult.Ok"/>, or <see cref="MapResult.NoFreeNode"/> when a needed update found no node.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public MapResult UpdateIfChanged(in TKey key, in TValue value, out bool written)
     {
         uint hash = _reader.HashOf(key);
@@ -148,6 +149,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private MapResult UpdateHashed(in TKey key, uint hash, in TValue value, UpdateFlags flags)
     {
         int fresh = _lru.PopFree();
@@ -188,6 +190,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
     }
 
     /// <summary>Looks up <paramref name="key"/> as a BPF program does: without a lock, and sets the entry's reference bit (if clear).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryLookup(in TKey key, out TValue value) => !Unsafe.IsNullRef(ref LookupAsProgram(key, _reader.HashOf(key), out value));
 
     /// <summary>Looks up <paramref name="key"/> as user space does (a syscall lookup): without a lock, leaves the reference bit alone.</summary>
@@ -204,6 +207,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
     /// evicted, and the reference bit is set as by the lookup. Readers never see a torn value.
     /// </summary>
     /// <returns>False if the key is not in the map.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryWrite(in TKey key, in TValue value)
     {
         uint hash = _table.HashOf(key);
@@ -222,10 +226,12 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
 
     /// <summary>Deletes <paramref name="key"/> (<c>htab_lru_map_delete_elem</c>); its node returns to its owner CPU's local free list if still pending, else to the free list.</summary>
     /// <returns><see cref="MapResult.Ok"/> or <see cref="MapResult.KeyNotFound"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public MapResult Delete(in TKey key) => LookupAndDelete(key, out _);
 
     /// <summary>Deletes <paramref name="key"/> and returns the value it had, atomically.</summary>
     /// <returns><see cref="MapResult.Ok"/> or <see cref="MapResult.KeyNotFound"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public MapResult LookupAndDelete(in TKey key, out TValue value)
     {
         int n = _table.RemoveKey(key, out value);
@@ -311,6 +317,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
 
     // bpf_lru_node_set_ref: write only when clear, so a hot entry's cache line is not dirtied on every lookup. A plain
     // byte store, also through a lookup's unlocked reference: racing a rotation that clears it, either value is fine.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SetRef(ref Node<TKey, TValue> node)
     {
         if (node.Ref == 0)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PerfKit.Cookies;
 
 /// <summary>
@@ -24,6 +26,7 @@ public struct CookieCell
     /// <typeparam name="TGenerator">The generator type; a sealed type or struct avoids an interface call.</typeparam>
     /// <param name="generator">The generator to draw from on first request.</param>
     /// <exception cref="CookieSpaceExhaustedException">The generator is exhausted (only on first request).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong GetOrAssign<TGenerator>(TGenerator generator)
         where TGenerator : ICookieGenerator
     {

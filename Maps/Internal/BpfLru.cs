@@ -136,9 +136,11 @@ internal sealed class BpfLru<TKey, TValue>
     }
 
     /// <summary>bpf_lru_pop_free: a free node for the current CPU, evicting or stealing if needed; -1 if none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int PopFree() => _percpu ? PercpuPopFree() : CommonPopFree();
 
     /// <summary>bpf_lru_push_free: returns a node that is no longer linked in the hash table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PushFree(int n)
     {
         if (_percpu)
@@ -195,6 +197,7 @@ internal sealed class BpfLru<TKey, TValue>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int CommonPopFree()
     {
         int cpu = PerfKit.Cpu.IndexFor(_cpus);
@@ -215,7 +218,7 @@ internal sealed class BpfLru<TKey, TValue>
     // The local free list was empty: refill (and shrink), or steal. The local lock is taken again, so the pop is
     // retried first in case another thread of this CPU refilled in between. Events are raised after every lock
     // is released.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private int CommonPopFreeSlow(LocalList loc, int cpu)
     {
         var report = new LruEventReport(cpu, TargetFree, stackalloc int[2 * LocalFreeTarget]);
@@ -365,6 +368,7 @@ internal sealed class BpfLru<TKey, TValue>
     }
 
     // __local_list_add_pending (the map writes the hash with the key, under the node's sequence counter).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void LocalAddPending(LocalList loc, int cpu, int n)
     {
         _counters[cpu].Updates++; // every node handed to an update passes here, under CPU cpu's local lock
@@ -375,6 +379,7 @@ internal sealed class BpfLru<TKey, TValue>
     }
 
     // __local_list_pop_free: the head of the local free list (LIFO).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int LocalPopFree(LocalList loc)
     {
         if (IsEmpty(loc.FreeHead))
@@ -625,6 +630,7 @@ internal sealed class BpfLru<TKey, TValue>
 
     // __bpf_lru_node_move: between or within active, inactive and free; always clears the reference bit and keeps
     // the rotation cursor valid.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void NodeMove(LruList l, int n, byte target)
     {
         ref Node<TKey, TValue> node = ref _nodes[n];
@@ -646,6 +652,7 @@ internal sealed class BpfLru<TKey, TValue>
     }
 
     // __bpf_lru_node_move_in: from a local (pending) list into active or inactive; the cursor is not involved.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void NodeMoveIn(LruList l, int n, byte target)
     {
         Debug.Assert(LruListType.IsLocal(_nodes[n].Type) && !LruListType.IsLocal(target));
@@ -670,6 +677,7 @@ internal sealed class BpfLru<TKey, TValue>
         ListMove(n, freeHead);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CountInc(LruList l, byte type)
     {
         if (type == LruListType.Active)
@@ -682,6 +690,7 @@ internal sealed class BpfLru<TKey, TValue>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CountDec(LruList l, byte type)
     {
         if (type == LruListType.Active)
@@ -794,13 +803,17 @@ internal sealed class BpfLru<TKey, TValue>
         _nodes[head].Cpu = listType; // a sentinel records which list it heads (used only by the audit)
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsEmpty(int head) => _links[head].Next == head;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int First(int head) => _links[head].Next;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Last(int head) => _links[head].Prev;
 
     // list_add: insert right after the head.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ListAdd(int n, int head)
     {
         int next = _links[head].Next;
@@ -810,6 +823,7 @@ internal sealed class BpfLru<TKey, TValue>
         _links[head].Next = n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ListDel(int n)
     {
         int prev = _links[n].Prev;
@@ -818,6 +832,7 @@ internal sealed class BpfLru<TKey, TValue>
         _links[next].Prev = prev;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ListMove(int n, int head)
     {
         ListDel(n);

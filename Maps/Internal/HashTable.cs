@@ -72,6 +72,7 @@ internal sealed class HashTable<TKey, TValue>
     public int BucketOf(uint hash) => Reader.BucketOf(hash);
 
     /// <summary>Finds <paramref name="key"/> in its bucket while the caller holds that bucket's lock. Returns the node and its predecessor link.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int FindLocked(in TKey key, uint hash)
     {
         int n = _buckets[BucketOf(hash)].Head;
@@ -90,6 +91,7 @@ internal sealed class HashTable<TKey, TValue>
     }
 
     /// <summary>Writes a node's hash, key and value under its sequence counter. The node must not be linked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteEntry(int n, uint hash, in TKey key, in TValue value)
     {
         ref Node<TKey, TValue> node = ref Nodes[n];
@@ -101,6 +103,7 @@ internal sealed class HashTable<TKey, TValue>
     }
 
     /// <summary>Rewrites a linked node's value in place under its sequence counter. Caller holds the bucket lock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteValue(int n, in TValue value)
     {
         ref Node<TKey, TValue> node = ref Nodes[n];
@@ -110,6 +113,7 @@ internal sealed class HashTable<TKey, TValue>
     }
 
     /// <summary>Links node <paramref name="n"/> at the head of its bucket (hlist_nulls_add_head_rcu). Caller holds the bucket lock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void LinkHead(int n, int bucket)
     {
         ref Bucket b = ref _buckets[bucket];
@@ -119,6 +123,7 @@ internal sealed class HashTable<TKey, TValue>
     }
 
     /// <summary>Unlinks node <paramref name="n"/> (hlist_nulls_del_rcu). Its own link is kept so readers standing on it walk on. Caller holds the bucket lock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Unlink(int n, int bucket)
     {
         ref Bucket b = ref _buckets[bucket];
@@ -164,14 +169,17 @@ internal sealed class HashTable<TKey, TValue>
         return found;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void LockBucket(int bucket) => _buckets[bucket].Lock.Enter(); // a raw spin lock, as the kernel's bucket lock
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void UnlockBucket(int bucket) => _buckets[bucket].Lock.Exit();
 
     /// <summary>
     /// Unlinks <paramref name="key"/> under its bucket lock and copies out its value (the lock-find-unlink of
     /// delete and lookup-and-delete). Returns the unlinked node, which the caller frees, or -1.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int RemoveKey(in TKey key, out TValue value)
     {
         uint hash = HashOf(key);
@@ -310,6 +318,7 @@ internal sealed class HashTable<TKey, TValue>
 
     public static int NullsMarker(int bucket) => ~bucket;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void BeginWrite(ref Node<TKey, TValue> node)
     {
         Volatile.Write(ref node.Seq, node.Seq + 1); // odd: readers that see it wait, then restart
@@ -317,6 +326,7 @@ internal sealed class HashTable<TKey, TValue>
         Volatile.WriteBarrier();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void EndWrite(ref Node<TKey, TValue> node) =>
         Volatile.Write(ref node.Seq, node.Seq + 1); // release: even again, after the key and value
 
