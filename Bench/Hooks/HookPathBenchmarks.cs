@@ -19,7 +19,8 @@ namespace PerfKit.Bench.Hooks;
 [MemoryDiagnoser]
 [ThroughputColumns]
 [IterationCount(40)] // an iteration is one short invocation (about 0.1 ms): more of them than the default job's
-[WarmupCount(5)]
+[MinWarmupCount(6, forceAutoWarmup: true)] // BenchmarkDotNet's own warmup, until the figures stop falling: five fixed rounds ended while a
+[MaxWarmupCount(60, forceAutoWarmup: true)] // ClusterIP connect was still coming down (148 → 63 ns over the first twenty, run 233615)
 [GcForce(false)] // no forced full collection between these short iterations: it left them starting cold (connect 83 → 63 ns measured without it)
 [BenchmarkCategory("hooks")]
 public class HookPathBenchmarks : IDisposable
