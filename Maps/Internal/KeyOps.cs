@@ -127,6 +127,23 @@ internal static class KeyOps<TKey>
             return x == y && Unsafe.Add(ref x, 1) == Unsafe.Add(ref y, 1);
         }
 
+        // 24- and 32-byte keys (Cilium's lb6_key and ipv6_revnat_tuple) as one branch-free comparison: the JIT does
+        // not unroll the general loop below.
+        if (Unsafe.SizeOf<TKey>() == 3 * sizeof(ulong))
+        {
+            ref ulong x = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in a));
+            ref ulong y = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in b));
+            return ((x ^ y) | (Unsafe.Add(ref x, 1) ^ Unsafe.Add(ref y, 1)) | (Unsafe.Add(ref x, 2) ^ Unsafe.Add(ref y, 2))) == 0;
+        }
+
+        if (Unsafe.SizeOf<TKey>() == 4 * sizeof(ulong))
+        {
+            ref ulong x = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in a));
+            ref ulong y = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in b));
+            return ((x ^ y) | (Unsafe.Add(ref x, 1) ^ Unsafe.Add(ref y, 1)) | (Unsafe.Add(ref x, 2) ^ Unsafe.Add(ref y, 2))
+                | (Unsafe.Add(ref x, 3) ^ Unsafe.Add(ref y, 3))) == 0;
+        }
+
         if (Unsafe.SizeOf<TKey>() % sizeof(ulong) == 0)
         {
             ref ulong x = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in a));
