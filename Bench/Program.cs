@@ -5,7 +5,7 @@ using PerfKit.Bench.Infrastructure;
 // PerfKit.Bench [suite ...] [BenchmarkDotNet arguments]
 //   no arguments     the headline suites, non-interactively, results in perf-results/runs/<date-time>/, then the
 //                    memory table, the paired instrumentation cost, the hit rates and the regenerated
-//                    perf-results/README.md (about 12 minutes)
+//                    perf-results/README.md (9–12 minutes)
 //   --list           the suites and what they measure
 //   suite names      only those suites (see --list)
 //   anything else    passed to BenchmarkDotNet (--filter, --job, --profiler, --artifacts, ...)

@@ -29,7 +29,7 @@ public static class Suites
     ];
 
     /// <summary>
-    /// What a run with no arguments measures (about 12 minutes on 2 cores): the classes behind the headline goals.
+    /// What a run with no arguments measures (9–12 minutes on 2 cores): the classes behind the headline goals.
     /// Then the default run refreshes the memory table and hit rates and regenerates perf-results/README.md.
     /// </summary>
     public static Suite Headline { get; } = new("headline", "The classes behind the headline goals (the default run)",
