@@ -159,6 +159,8 @@ public partial class LoadBalancer<TTables>
         return HookResult.Proceed(byAffinity ? HookReason.TranslatedByAffinity : HookReason.Translated);
     }
 
+    // AggressiveInlining here and on the other hook-path members: without it the JIT inlined them only where tiered
+    // PGO led it to, which varied between processes (measured; see the README, "The socket load balancer").
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static HookResult Counted(HookResult result)
     {

@@ -124,6 +124,8 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
         return UpdateHashed(key, _table.HashOf(key), value, flags);
     }
 
+    // AggressiveInlining here and on the other hook-path members: without it the JIT inlined them only where tiered
+    // PGO led it to, which varied between processes (measured; see the README, "The socket load balancer").
     /// <summary>
     /// Writes <paramref name="value"/> for <paramref name="key"/> only if the key is absent or holds a different
     /// value (compared by bytes): the lookup-then-update of Cilium's <c>sock_update_revnat</c>, with the key hashed

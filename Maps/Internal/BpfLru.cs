@@ -135,6 +135,8 @@ internal sealed class BpfLru<TKey, TValue>
         }
     }
 
+    // AggressiveInlining here and on the other hook-path members: without it the JIT inlined them only where tiered
+    // PGO led it to, which varied between processes (measured; see the README, "The socket load balancer").
     /// <summary>bpf_lru_pop_free: a free node for the current CPU, evicting or stealing if needed; -1 if none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int PopFree() => _percpu ? PercpuPopFree() : CommonPopFree();
