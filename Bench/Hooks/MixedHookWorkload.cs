@@ -7,11 +7,12 @@ namespace PerfKit.Bench.Hooks;
 /// <summary>
 /// The mixed hook workload of the reference notes (§5), scaled to 1,000 services: 88 % ClusterIP, 7 % NodePort,
 /// 3 % LoadBalancer, 1 % ExternalIP (half local), 1 % HostPort; 2–4 backends for 70 %, 5–20 for 25 %, 50–250 for 5 %;
-/// sessionAffinity on 7 %; every service on TCP and UDP; Zipf(1.0) popularity with kube-dns taking 30 % of UDP
-/// operations; 110 pod namespaces plus the host (~14 % of sockets). Operations: 65 % TCP connect (the socket's
-/// previous connection released first), 10 % connected-UDP connect, 10 % UDP sendmsg, 12 % recvmsg (2 % of them
-/// from an address with no entry), 2 % getpeername, 1 % release. Everything is precomputed; the measured loop only
-/// calls hooks.
+/// sessionAffinity on 7 %; every service dual-stack (an IPv4 and an IPv6 frontend, each with its own backends) on
+/// TCP and UDP; Zipf(1.0) popularity with kube-dns taking 30 % of UDP operations; 110 pod namespaces plus the host
+/// (~14 % of sockets). Operations: 65 % TCP connect (the socket's previous connection released first), 10 %
+/// connected-UDP connect, 10 % UDP sendmsg, 12 % recvmsg (2 % of them from an address with no entry), 2 %
+/// getpeername, 1 % release; IPv4:IPv6 80:20, and 3 % of the IPv4 operations from IPv6 sockets (v4-mapped
+/// destinations, translated as IPv4). Everything is precomputed; the measured loop only calls hooks.
 /// </summary>
 public static class MixedHookWorkload
 {
@@ -23,6 +24,14 @@ public static class MixedHookWorkload
     private enum Kind : byte { TcpConnect, UdpConnect, UdpSend, Recv, GetPeerName, Release }
 
     private readonly record struct Op(Kind Kind, int Socket, SockAddr Destination);
+
+    private static IpAddr V6(ulong high, ulong low)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, high);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], low);
+        return IpAddr.FromBytes(bytes);
+    }
 
     /// <summary>Installs the catalogue and returns the per-thread body running <paramref name="count"/> operations.</summary>
     public static Action<int> Build<TTables>(LoadBalancer<TTables> lb, NetworkHost host, int threads, int count)
@@ -41,7 +50,20 @@ public static class MixedHookWorkload
             lb.SetNodeAddress(a, NodeAddressKind.RemoteNode);
         }
 
+        IpAddr[] localNode6 = [.. Enumerable.Range(10, 10).Select(i => V6(0xFD00_0192_0168_0001, (ulong)i))];  // fd00:192:168:1::10-19
+        IpAddr[] remoteNode6 = [.. Enumerable.Range(10, 10).Select(i => V6(0xFD00_0192_0168_0002, (ulong)i))]; // fd00:192:168:2::10-19
+        foreach (IpAddr a in localNode6)
+        {
+            lb.SetNodeAddress(a, NodeAddressKind.Local);
+        }
+
+        foreach (IpAddr a in remoteNode6)
+        {
+            lb.SetNodeAddress(a, NodeAddressKind.RemoteNode);
+        }
+
         var frontends = new (ServiceType Type, SockAddr Frontend)[Services];
+        var frontends6 = new SockAddr[Services];
         for (int s = 0; s < Services; s++)
         {
             int roll = random.Next(100);
@@ -57,14 +79,24 @@ public static class MixedHookWorkload
                     : new(IpAddr.FromV4(0xCB00_7100u + (uint)(s % 250)), (ushort)(1000 + s)),            // 203.0.113.x
                 _ => new(IpAddr.FromV4(0x0A60_0000u + (uint)s), s == 0 ? (ushort)53 : (ushort)80),        // 10.96.x.x
             };
+            // The IPv6 frontend of the same service: the same type and port, the address its IPv6 counterpart.
+            IpAddr address6 = type switch
+            {
+                ServiceType.NodePort or ServiceType.HostPort => IpAddr.AnyV6,
+                ServiceType.ExternalIp when frontend.Address.V4 >> 24 == 192 => localNode6[s % localNode6.Length],
+                _ => V6(frontend.Address.V4 >> 24 == 198 ? 0x2001_0DB8_0000_0064UL : frontend.Address.V4 >> 24 == 203 ? 0x2001_0DB8_0000_0071UL : 0xFD00_0010_0096_0000UL, (ulong)s),
+            };
             frontends[s] = (type, frontend);
+            frontends6[s] = new SockAddr(address6, frontend.Port);
             int sizeRoll = random.Next(100);
             int backends = s == 0 ? 2 : sizeRoll < 70 ? random.Next(2, 5) : sizeRoll < 95 ? random.Next(5, 21) : random.Next(50, 251);
             BackendSpec[] list = [.. Enumerable.Range(0, backends).Select(b => new BackendSpec(IpAddr.FromV4(0x0A00_0000u + ((uint)(s + 1) << 8) + (uint)b + 1), 8080))];
+            BackendSpec[] list6 = [.. Enumerable.Range(0, backends).Select(b => new BackendSpec(V6(0xFD00_0010_0001_0000UL + (ulong)(s + 1), (ulong)b + 1), 8080))];
             TimeSpan? affinity = s != 0 && random.Next(100) < 7 ? TimeSpan.FromHours(3) : null;
             foreach (SocketProtocol protocol in new[] { SocketProtocol.Tcp, SocketProtocol.Udp })
             {
                 lb.AddService(new ServiceSpec { Address = frontend.Address, Port = frontend.Port, Type = type, Protocol = protocol, Backends = list, AffinityTimeout = affinity });
+                lb.AddService(new ServiceSpec { Address = address6, Port = frontend.Port, Type = type, Protocol = protocol, Backends = list6, AffinityTimeout = affinity });
             }
         }
 
@@ -87,13 +119,18 @@ public static class MixedHookWorkload
                 int socket = random.Next(udpOp ? UdpSockets : TcpSockets);
                 int service = udpOp && random.Next(100) < 30 ? 0 : popularity.Next();
                 (ServiceType type, SockAddr frontend) = frontends[service];
+                bool v6 = random.Next(100) < 20;
+                IpAddr[] local = v6 ? localNode6 : localNode, remote = v6 ? remoteNode6 : remoteNode;
                 SockAddr destination = type switch
                 {
-                    ServiceType.NodePort => new(socket % 7 == 0 && random.Next(3) == 0 ? IpAddr.FromV4(0x7F00_0001) // loopback from the host
-                        : random.Next(2) == 0 ? localNode[random.Next(localNode.Length)] : remoteNode[random.Next(remoteNode.Length)], frontend.Port),
-                    ServiceType.HostPort => new(localNode[random.Next(localNode.Length)], frontend.Port),
-                    _ => frontend,
+                    ServiceType.NodePort => new(socket % 7 == 0 && random.Next(3) == 0 ? (v6 ? V6(0, 1) : IpAddr.FromV4(0x7F00_0001)) // loopback from the host
+                        : random.Next(2) == 0 ? local[random.Next(local.Length)] : remote[random.Next(remote.Length)], frontend.Port),
+                    ServiceType.HostPort => new(local[random.Next(local.Length)], frontend.Port),
+                    _ => v6 ? frontends6[service] : frontend,
                 };
+
+                // An IPv6 socket's sockaddr_in6; 3 % of the IPv4 operations come from IPv6 sockets (v4-mapped).
+                destination = destination with { IsV6Socket = v6 || random.Next(100) < 3 };
                 if (kind == Kind.Recv && random.Next(100) < 2)
                 {
                     destination = new(IpAddr.FromV4(0x0AFF_0000u + (uint)random.Next(65536)), 9); // no entry: the miss path
