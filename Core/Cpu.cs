@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PerfKit;
 
 /// <summary>
@@ -101,7 +103,7 @@ public static class Cpu
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static int ReadProcessor()
     {
         int processor = Thread.GetCurrentProcessorId() & int.MaxValue;

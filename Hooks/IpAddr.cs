@@ -48,6 +48,9 @@ public readonly record struct IpAddr
     /// <summary>An IPv4 address from its host-order integer.</summary>
     public static IpAddr FromV4(uint address) => new(0, V4MappedPrefix | address);
 
+    /// <summary>An IPv6 address from its first and last 8 bytes, each as a big-endian integer (fd00::1 is <c>FromV6(0xFD00UL &lt;&lt; 48, 1)</c>).</summary>
+    public static IpAddr FromV6(ulong high, ulong low) => new(high, low);
+
     /// <summary>An address from 4 (IPv4) or 16 (IPv6) network-order bytes.</summary>
     /// <exception cref="ArgumentException">Neither 4 nor 16 bytes.</exception>
     public static IpAddr FromBytes(ReadOnlySpan<byte> bytes) => bytes.Length switch

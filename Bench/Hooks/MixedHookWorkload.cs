@@ -25,14 +25,6 @@ public static class MixedHookWorkload
 
     private readonly record struct Op(Kind Kind, int Socket, SockAddr Destination);
 
-    private static IpAddr V6(ulong high, ulong low)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, high);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], low);
-        return IpAddr.FromBytes(bytes);
-    }
-
     /// <summary>Installs the catalogue and returns the per-thread body running <paramref name="count"/> operations.</summary>
     public static Action<int> Build<TTables>(LoadBalancer<TTables> lb, NetworkHost host, int threads, int count)
         where TTables : struct, ILoadBalancerTables
@@ -40,58 +32,39 @@ public static class MixedHookWorkload
         var random = new Random(2026);
         IpAddr[] localNode = [.. Enumerable.Range(10, 10).Select(i => IpAddr.FromV4(0xC0A8_0100u + (uint)i))];  // 192.168.1.10-19
         IpAddr[] remoteNode = [.. Enumerable.Range(10, 10).Select(i => IpAddr.FromV4(0xC0A8_0200u + (uint)i))]; // 192.168.2.10-19
-        foreach (IpAddr a in localNode)
+        IpAddr[] localNode6 = [.. Enumerable.Range(10, 10).Select(i => IpAddr.FromV6(0xFD00_0192_0168_0001, (ulong)i))];  // fd00:192:168:1::10-19
+        IpAddr[] remoteNode6 = [.. Enumerable.Range(10, 10).Select(i => IpAddr.FromV6(0xFD00_0192_0168_0002, (ulong)i))]; // fd00:192:168:2::10-19
+        foreach ((IpAddr[] addresses, NodeAddressKind kind) in new[] { (localNode, NodeAddressKind.Local), (remoteNode, NodeAddressKind.RemoteNode), (localNode6, NodeAddressKind.Local), (remoteNode6, NodeAddressKind.RemoteNode) })
         {
-            lb.SetNodeAddress(a, NodeAddressKind.Local);
+            foreach (IpAddr a in addresses)
+            {
+                lb.SetNodeAddress(a, kind);
+            }
         }
 
-        foreach (IpAddr a in remoteNode)
-        {
-            lb.SetNodeAddress(a, NodeAddressKind.RemoteNode);
-        }
-
-        IpAddr[] localNode6 = [.. Enumerable.Range(10, 10).Select(i => V6(0xFD00_0192_0168_0001, (ulong)i))];  // fd00:192:168:1::10-19
-        IpAddr[] remoteNode6 = [.. Enumerable.Range(10, 10).Select(i => V6(0xFD00_0192_0168_0002, (ulong)i))]; // fd00:192:168:2::10-19
-        foreach (IpAddr a in localNode6)
-        {
-            lb.SetNodeAddress(a, NodeAddressKind.Local);
-        }
-
-        foreach (IpAddr a in remoteNode6)
-        {
-            lb.SetNodeAddress(a, NodeAddressKind.RemoteNode);
-        }
-
-        var frontends = new (ServiceType Type, SockAddr Frontend)[Services];
-        var frontends6 = new SockAddr[Services];
+        var frontends = new (ServiceType Type, SockAddr Frontend, SockAddr Frontend6)[Services];
         for (int s = 0; s < Services; s++)
         {
             int roll = random.Next(100);
             ServiceType type = s == 0 ? ServiceType.ClusterIp : roll < 88 ? ServiceType.ClusterIp : roll < 95 ? ServiceType.NodePort
                 : roll < 98 ? ServiceType.LoadBalancer : roll < 99 ? ServiceType.ExternalIp : ServiceType.HostPort;
-            SockAddr frontend = type switch
+            // The IPv4 frontend, and the address of the same service's IPv6 frontend (same type and port).
+            (SockAddr Frontend, IpAddr Address6) bothFamilies = type switch
             {
-                ServiceType.NodePort => new(IpAddr.AnyV4, (ushort)(30000 + s)),
-                ServiceType.HostPort => new(IpAddr.AnyV4, (ushort)(8000 + s)),
-                ServiceType.LoadBalancer => new(IpAddr.FromV4(0xC633_6400u + (uint)s), 443),             // 198.51.100.x
+                ServiceType.NodePort => (new(IpAddr.AnyV4, (ushort)(30000 + s)), IpAddr.AnyV6),
+                ServiceType.HostPort => (new(IpAddr.AnyV4, (ushort)(8000 + s)), IpAddr.AnyV6),
+                ServiceType.LoadBalancer => (new(IpAddr.FromV4(0xC633_6400u + (uint)s), 443), IpAddr.FromV6(0x2001_0DB8_0000_0064, (ulong)s)), // 198.51.100.x, 2001:db8:0:64::x
                 ServiceType.ExternalIp => random.Next(2) == 0
-                    ? new(localNode[s % localNode.Length], (ushort)(1000 + s))
-                    : new(IpAddr.FromV4(0xCB00_7100u + (uint)(s % 250)), (ushort)(1000 + s)),            // 203.0.113.x
-                _ => new(IpAddr.FromV4(0x0A60_0000u + (uint)s), s == 0 ? (ushort)53 : (ushort)80),        // 10.96.x.x
+                    ? (new(localNode[s % localNode.Length], (ushort)(1000 + s)), localNode6[s % localNode6.Length])
+                    : (new(IpAddr.FromV4(0xCB00_7100u + (uint)(s % 250)), (ushort)(1000 + s)), IpAddr.FromV6(0x2001_0DB8_0000_0071, (ulong)s)), // 203.0.113.x, 2001:db8:0:71::x
+                _ => (new(IpAddr.FromV4(0x0A60_0000u + (uint)s), s == 0 ? (ushort)53 : (ushort)80), IpAddr.FromV6(0xFD00_0010_0096_0000, (ulong)s)), // 10.96.x.x, fd00:10:96::x
             };
-            // The IPv6 frontend of the same service: the same type and port, the address its IPv6 counterpart.
-            IpAddr address6 = type switch
-            {
-                ServiceType.NodePort or ServiceType.HostPort => IpAddr.AnyV6,
-                ServiceType.ExternalIp when frontend.Address.V4 >> 24 == 192 => localNode6[s % localNode6.Length],
-                _ => V6(frontend.Address.V4 >> 24 == 198 ? 0x2001_0DB8_0000_0064UL : frontend.Address.V4 >> 24 == 203 ? 0x2001_0DB8_0000_0071UL : 0xFD00_0010_0096_0000UL, (ulong)s),
-            };
-            frontends[s] = (type, frontend);
-            frontends6[s] = new SockAddr(address6, frontend.Port);
+            (SockAddr frontend, IpAddr address6) = bothFamilies;
+            frontends[s] = (type, frontend, new SockAddr(address6, frontend.Port));
             int sizeRoll = random.Next(100);
             int backends = s == 0 ? 2 : sizeRoll < 70 ? random.Next(2, 5) : sizeRoll < 95 ? random.Next(5, 21) : random.Next(50, 251);
             BackendSpec[] list = [.. Enumerable.Range(0, backends).Select(b => new BackendSpec(IpAddr.FromV4(0x0A00_0000u + ((uint)(s + 1) << 8) + (uint)b + 1), 8080))];
-            BackendSpec[] list6 = [.. Enumerable.Range(0, backends).Select(b => new BackendSpec(V6(0xFD00_0010_0001_0000UL + (ulong)(s + 1), (ulong)b + 1), 8080))];
+            BackendSpec[] list6 = [.. Enumerable.Range(0, backends).Select(b => new BackendSpec(IpAddr.FromV6(0xFD00_0010_0001_0000UL + (ulong)(s + 1), (ulong)b + 1), 8080))];
             TimeSpan? affinity = s != 0 && random.Next(100) < 7 ? TimeSpan.FromHours(3) : null;
             foreach (SocketProtocol protocol in new[] { SocketProtocol.Tcp, SocketProtocol.Udp })
             {
@@ -118,15 +91,15 @@ public static class MixedHookWorkload
                 bool udpOp = kind is Kind.UdpConnect or Kind.UdpSend or Kind.Recv;
                 int socket = random.Next(udpOp ? UdpSockets : TcpSockets);
                 int service = udpOp && random.Next(100) < 30 ? 0 : popularity.Next();
-                (ServiceType type, SockAddr frontend) = frontends[service];
+                (ServiceType type, SockAddr frontend, SockAddr frontend6) = frontends[service];
                 bool v6 = random.Next(100) < 20;
                 IpAddr[] local = v6 ? localNode6 : localNode, remote = v6 ? remoteNode6 : remoteNode;
                 SockAddr destination = type switch
                 {
-                    ServiceType.NodePort => new(socket % 7 == 0 && random.Next(3) == 0 ? (v6 ? V6(0, 1) : IpAddr.FromV4(0x7F00_0001)) // loopback from the host
+                    ServiceType.NodePort => new(socket % 7 == 0 && random.Next(3) == 0 ? (v6 ? IpAddr.FromV6(0, 1) : IpAddr.FromV4(0x7F00_0001)) // loopback from the host
                         : random.Next(2) == 0 ? local[random.Next(local.Length)] : remote[random.Next(remote.Length)], frontend.Port),
                     ServiceType.HostPort => new(local[random.Next(local.Length)], frontend.Port),
-                    _ => v6 ? frontends6[service] : frontend,
+                    _ => v6 ? frontend6 : frontend,
                 };
 
                 // An IPv6 socket's sockaddr_in6; 3 % of the IPv4 operations come from IPv6 sockets (v4-mapped).

@@ -67,15 +67,15 @@ public sealed class BenchmarkResults
         return new BenchmarkResults(runs);
     }
 
-    /// <summary>The most recent run that measured <paramref name="type"/>, and that run's results of it.</summary>
-    public (string Run, IReadOnlyList<BenchmarkResult> Results)? Latest(string type)
+    /// <summary>The most recent run that measured <paramref name="type"/>, that run's results of it, and all of that run's results.</summary>
+    public (string Run, IReadOnlyList<BenchmarkResult> Results, IReadOnlyList<BenchmarkResult> WholeRun)? Latest(string type)
     {
         for (int i = Runs.Count - 1; i >= 0; i--)
         {
             var mine = Runs[i].Results.Where(r => r.Type == type).ToList();
             if (mine.Count > 0)
             {
-                return (Runs[i].Run, mine);
+                return (Runs[i].Run, mine, Runs[i].Results);
             }
         }
 

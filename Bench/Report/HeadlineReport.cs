@@ -38,9 +38,9 @@ public static class HeadlineReport
         var rows = new List<(string Goal, GoalOutcome? Outcome, string Run, string WhyShort)>();
         foreach (BenchmarkGoal goal in HeadlineGoals.Benchmarks)
         {
-            var latest = results.Latest(goal.Type);
-            string why = latest is { } m ? goal.WhyShortIn(results.Runs.First(run => run.Run == m.Run).Results) : goal.WhyShort;
-            rows.Add((goal.Name, latest is { } l ? goal.Evaluate(l.Results) : null, latest?.Run ?? "—", why));
+            rows.Add(results.Latest(goal.Type) is { } latest
+                ? (goal.Name, goal.Evaluate(latest.Results), latest.Run, goal.WhyShortIn(latest.WholeRun))
+                : (goal.Name, null, "—", goal.WhyShort));
         }
 
         rows.Add(("First eviction at ≥ 99 % fill with steal-before-shrink (2 CPUs, 1,000 entries)", HeadlineGoals.FirstEvictionFill(), "—", string.Empty));

@@ -120,28 +120,24 @@ internal static class KeyOps<TKey>
             return Unsafe.As<TKey, uint>(ref Unsafe.AsRef(in a)) == Unsafe.As<TKey, uint>(ref Unsafe.AsRef(in b));
         }
 
-        if (Unsafe.SizeOf<TKey>() == 2 * sizeof(ulong))
+        // Keys of two to four words (lb6_affinity_key, lb6_key, ipv6_revnat_tuple) as one branch-free comparison: the
+        // size is a JIT-time constant, so the words a key does not have drop out. The JIT does not unroll the loop below.
+        if (Unsafe.SizeOf<TKey>() % sizeof(ulong) == 0 && Unsafe.SizeOf<TKey>() <= 4 * sizeof(ulong))
         {
             ref ulong x = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in a));
             ref ulong y = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in b));
-            return x == y && Unsafe.Add(ref x, 1) == Unsafe.Add(ref y, 1);
-        }
+            ulong difference = (x ^ y) | (Unsafe.Add(ref x, 1) ^ Unsafe.Add(ref y, 1));
+            if (Unsafe.SizeOf<TKey>() >= 3 * sizeof(ulong))
+            {
+                difference |= Unsafe.Add(ref x, 2) ^ Unsafe.Add(ref y, 2);
+            }
 
-        // 24- and 32-byte keys (Cilium's lb6_key and ipv6_revnat_tuple) as one branch-free comparison: the JIT does
-        // not unroll the general loop below.
-        if (Unsafe.SizeOf<TKey>() == 3 * sizeof(ulong))
-        {
-            ref ulong x = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in a));
-            ref ulong y = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in b));
-            return ((x ^ y) | (Unsafe.Add(ref x, 1) ^ Unsafe.Add(ref y, 1)) | (Unsafe.Add(ref x, 2) ^ Unsafe.Add(ref y, 2))) == 0;
-        }
+            if (Unsafe.SizeOf<TKey>() == 4 * sizeof(ulong))
+            {
+                difference |= Unsafe.Add(ref x, 3) ^ Unsafe.Add(ref y, 3);
+            }
 
-        if (Unsafe.SizeOf<TKey>() == 4 * sizeof(ulong))
-        {
-            ref ulong x = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in a));
-            ref ulong y = ref Unsafe.As<TKey, ulong>(ref Unsafe.AsRef(in b));
-            return ((x ^ y) | (Unsafe.Add(ref x, 1) ^ Unsafe.Add(ref y, 1)) | (Unsafe.Add(ref x, 2) ^ Unsafe.Add(ref y, 2))
-                | (Unsafe.Add(ref x, 3) ^ Unsafe.Add(ref y, 3))) == 0;
+            return difference == 0;
         }
 
         if (Unsafe.SizeOf<TKey>() % sizeof(ulong) == 0)

@@ -19,6 +19,7 @@ public sealed class TableLayoutProperties
         Check(() =>
         {
             IpAddr address = IpAddr.FromBytes(Bytes(high, low));
+            Assert.Equal(address, IpAddr.FromV6(high, low));
             var key = new ServiceKey(address, port, slot, protocol, scope);
             byte[] bytes = BytesOf(key);
             Assert.Equal(BytesOf(address), bytes[..16]);
