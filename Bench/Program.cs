@@ -15,6 +15,8 @@ using PerfKit.Bench.Infrastructure;
 //   the instrumentation's cost with no listener, paired in one process; results in perf-results/overhead/
 // PerfKit.Bench trace <workload> [--seconds N] [--out DIR] | analyze <file.nettrace> [--out DIR]
 //   EventPipe recording of a workload in a suspended child process, and its analysis (TraceEvent)
+// PerfKit.Bench kernel-check [--sequences N] [--max-steps N] [--map KIND] [--probe]
+//   PerfKit's maps against the running kernel's, op for op; exit 0 identical, 1 divergent, 2 not runnable
 switch (args.Length > 0 ? args[0] : null)
 {
     case "hitrate":
@@ -31,6 +33,8 @@ switch (args.Length > 0 ? args[0] : null)
         return PerfKit.Bench.Memory.MemoryCommand.Run(args[1..]); // memory [--entries N] [--out DIR]
     case "overhead":
         return PerfKit.Bench.Diagnostics.OverheadCommand.Run(args[1..]); // overhead [--rounds N] [--out DIR]
+    case "kernel-check":
+        return PerfKit.Bench.Kernel.KernelCheckCommand.Run(args[1..]);
     case "soak":
         return PerfKit.Bench.SoakCommand.Run(args[1..]); // soak [--minutes N] [--threads N]
 }

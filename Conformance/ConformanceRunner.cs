@@ -22,7 +22,11 @@ public static class ConformanceRunner
     /// <param name="conformanceCase">The case.</param>
     /// <param name="freeTarget">The free-target policy of PerfKit's LRU map (ignored for the plain hash map).</param>
     /// <exception cref="BpfException">The kernel refused to create the map or load the lookup program.</exception>
-    public static Divergence? Run(ConformanceCase conformanceCase, FreeTargetPolicy freeTarget)
+    public static Divergence? Run(ConformanceCase conformanceCase, FreeTargetPolicy freeTarget) => RunCounted(conformanceCase, freeTarget).Divergence;
+
+    /// <summary>Runs <paramref name="conformanceCase"/> and says what it exercised.</summary>
+    /// <inheritdoc cref="Run"/>
+    public static ConformanceOutcome RunCounted(ConformanceCase conformanceCase, FreeTargetPolicy freeTarget)
     {
         ArgumentNullException.ThrowIfNull(conformanceCase);
         (BpfMapType type, BpfMapFlags flags) = conformanceCase.Kind switch
@@ -35,6 +39,7 @@ public static class ConformanceRunner
         using var programLookup = new BpfProgramLookup(kernel);
         IPerfKitSide perfKit = CreatePerfKitSide(conformanceCase, freeTarget);
         int current = Cpus[0];
+        var results = new ErrnoCounts();
         using AffinityScope restore = CpuAffinity.Pin(current);
         for (int step = 0; step < conformanceCase.Operations.Count; step++)
         {
@@ -47,15 +52,15 @@ public static class ConformanceRunner
             }
 
             using CpuPin pin = Cpu.Pin(cpu);
-            Divergence? divergence = RunStep(step, op, conformanceCase.KeySpace, kernel, programLookup, perfKit)
+            Divergence? divergence = RunStep(step, op, conformanceCase.KeySpace, kernel, programLookup, perfKit, results)
                 ?? CompareKeys(step, op, kernel, perfKit);
             if (divergence is not null)
             {
-                return divergence;
+                return new ConformanceOutcome(divergence, step + 1, perfKit.Evictions, results);
             }
         }
 
-        return null;
+        return new ConformanceOutcome(null, conformanceCase.Operations.Count, perfKit.Evictions, results);
     }
 
     private static IPerfKitSide CreatePerfKitSide(ConformanceCase conformanceCase, FreeTargetPolicy freeTarget) => conformanceCase.Kind switch
@@ -74,20 +79,20 @@ public static class ConformanceRunner
         })),
     };
 
-    private static Divergence? RunStep(int step, MapOperation op, ulong keySpace, BpfMap kernel, BpfProgramLookup programLookup, IPerfKitSide perfKit)
+    private static Divergence? RunStep(int step, MapOperation op, ulong keySpace, BpfMap kernel, BpfProgramLookup programLookup, IPerfKitSide perfKit, ErrnoCounts results)
     {
         switch (op.Kind)
         {
             case MapOperationKind.Update:
-                return Compare(step, op, "update result", kernel.Update(op.Key, op.Value, (BpfUpdateFlags)op.Flags), perfKit.Update(op.Key, op.Value, op.Flags));
+                return Compare(step, op, "update result", results.Add(kernel.Update(op.Key, op.Value, (BpfUpdateFlags)op.Flags)), perfKit.Update(op.Key, op.Value, op.Flags));
             case MapOperationKind.ProgramLookup:
                 return CompareLookup(step, op, programLookup.TryLookup(op.Key, out ulong kernelValue), kernelValue, perfKit.ProgramLookup(op.Key, out ulong value), value);
             case MapOperationKind.SyscallLookup:
                 return CompareLookup(step, op, kernel.Lookup(op.Key, out kernelValue) == Errno.None, kernelValue, perfKit.SyscallLookup(op.Key, out value), value);
             case MapOperationKind.Delete:
-                return Compare(step, op, "delete result", kernel.Delete(op.Key), perfKit.Delete(op.Key));
+                return Compare(step, op, "delete result", results.Add(kernel.Delete(op.Key)), perfKit.Delete(op.Key));
             case MapOperationKind.LookupAndDelete:
-                Errno kernelResult = kernel.LookupAndDelete(op.Key, out kernelValue);
+                Errno kernelResult = results.Add(kernel.LookupAndDelete(op.Key, out kernelValue));
                 Errno result = perfKit.LookupAndDelete(op.Key, out value);
                 return Compare(step, op, "lookup-and-delete result", kernelResult, result)
                     ?? (result == Errno.None ? CompareLookup(step, op, true, kernelValue, true, value) : null);
@@ -99,7 +104,7 @@ public static class ConformanceRunner
                     ulong key = (op.Key + (ulong)i) % keySpace;
                     ulong fillValue = op.Value + (ulong)i;
                     Divergence? divergence = Compare(step, op, string.Create(CultureInfo.InvariantCulture, $"update {i} of the fill (key {key})"),
-                        kernel.Update(key, fillValue), perfKit.Update(key, fillValue, 0));
+                        results.Add(kernel.Update(key, fillValue)), perfKit.Update(key, fillValue, 0));
                     if (divergence is not null)
                     {
                         return divergence;

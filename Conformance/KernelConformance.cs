@@ -10,7 +10,10 @@ namespace PerfKit.Conformance;
 /// <param name="Identical">Whether every generated case agreed at every step.</param>
 /// <param name="Cases">How many cases ran (before shrinking).</param>
 /// <param name="Report">FsCheck's report: on a divergence, the shrunk case and the first divergence.</param>
-public sealed record ConformanceVerdict(KernelMapKind Kind, bool Identical, int Cases, string Report);
+/// <param name="Steps">Steps run over the generated cases (shrinking not counted).</param>
+/// <param name="CasesThatEvicted">Generated cases in which the LRU evicted.</param>
+/// <param name="KernelResults">The kernel's update and delete results over the generated cases, by errno.</param>
+public sealed record ConformanceVerdict(KernelMapKind Kind, bool Identical, int Cases, string Report, long Steps, int CasesThatEvicted, ErrnoCounts KernelResults);
 
 /// <summary>
 /// Checks PerfKit against the running kernel with FsCheck: <see cref="ConformanceGenerators"/> draws cases,
@@ -28,6 +31,9 @@ public static class KernelConformance
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cases);
         var runner = new RecordingRunner(progress);
+        long steps = 0;
+        int evicted = 0;
+        var results = new ErrnoCounts();
         Config config = Config.Quick
             .WithMaxTest(cases)
             .WithEndSize(maxSteps)
@@ -35,15 +41,22 @@ public static class KernelConformance
             .WithRunner(runner);
         Property property = Prop.ForAll(ConformanceGenerators.Cases(kind, ConformanceRunner.Cpus.Count), c =>
         {
-            Divergence? divergence = ConformanceRunner.Run(c, freeTarget);
-            if (divergence is not null)
+            ConformanceOutcome outcome = ConformanceRunner.RunCounted(c, freeTarget);
+            if (!runner.Shrinking)
             {
-                throw new ConformanceException(divergence.ToString());
+                steps += outcome.Steps;
+                evicted += outcome.Evictions > 0 ? 1 : 0;
+                results.AddAll(outcome.KernelResults);
+            }
+
+            if (outcome.Divergence is not null)
+            {
+                throw new ConformanceException(outcome.Divergence.ToString());
             }
         });
         FsCheck.Check.One(string.Create(CultureInfo.InvariantCulture, $"{kind} vs the kernel"), config, property);
         TestResult result = runner.Result ?? throw new InvalidOperationException("FsCheck finished without a result");
-        return new ConformanceVerdict(kind, result.IsPassed, runner.Cases, Runner.onFinishedToString(kind.ToString(), result));
+        return new ConformanceVerdict(kind, result.IsPassed, runner.Cases, Runner.onFinishedToString(kind.ToString(), result), steps, evicted, results);
     }
 
     private sealed class RecordingRunner(Action<int>? progress) : IRunner
@@ -53,6 +66,8 @@ public static class KernelConformance
         public TestResult? Result { get; private set; }
 
         public int Cases { get; private set; }
+
+        public bool Shrinking => _shrinks > 0;
 
         public void OnStartFixture(Type t)
         {

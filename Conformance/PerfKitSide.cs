@@ -16,6 +16,8 @@ internal interface IPerfKitSide
     Kernel.Errno LookupAndDelete(ulong key, out ulong value);
 
     IEnumerable<KeyValuePair<ulong, ulong>> Entries { get; }
+
+    long Evictions { get; }
 }
 
 /// <summary>Maps PerfKit's results onto the errno the kernel returns for the same outcome.</summary>
@@ -40,6 +42,8 @@ internal sealed class PerfKitLru(LruHashMap<ulong, ulong> map) : IPerfKitSide
 {
     public IEnumerable<KeyValuePair<ulong, ulong>> Entries => map;
 
+    public long Evictions => map.Statistics.Evictions;
+
     public Kernel.Errno Update(ulong key, ulong value, ulong flags) => ResultErrno.Of(map.Update(key, value, ResultErrno.Flags(flags)));
 
     public bool ProgramLookup(ulong key, out ulong value) => map.TryLookup(key, out value);
@@ -54,6 +58,8 @@ internal sealed class PerfKitLru(LruHashMap<ulong, ulong> map) : IPerfKitSide
 internal sealed class PerfKitHash(HashMap<ulong, ulong> map) : IPerfKitSide
 {
     public IEnumerable<KeyValuePair<ulong, ulong>> Entries => map;
+
+    public long Evictions => 0; // a plain hash map never evicts
 
     public Kernel.Errno Update(ulong key, ulong value, ulong flags) => ResultErrno.Of(map.Update(key, value, ResultErrno.Flags(flags)));
 
