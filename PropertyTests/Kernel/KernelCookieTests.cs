@@ -1,0 +1,134 @@
+using System.Net.Sockets;
+using FsCheck;
+using FsCheck.Fluent;
+using PerfKit.Hooks;
+using PerfKit.Kernel;
+using KernelSocket = System.Net.Sockets.Socket;
+
+namespace PerfKit.PropertyTests.Kernel;
+
+/// <summary>
+/// Cookies of real sockets (<c>SO_COOKIE</c>, <c>SO_NETNS_COOKIE</c>) beside PerfKit's <see cref="NetworkHost"/>.
+/// The correspondence, property by property (absolute values differ and are not compared):
+/// <list type="bullet">
+/// <item>a socket's cookie is non-zero, unique among live sockets, and the same on every read
+/// (<c>Socket.Cookie</c> ↔ <c>SO_COOKIE</c>);</item>
+/// <item>every socket of a namespace reports the same netns cookie, and sockets of different namespaces report
+/// different ones (<c>NetworkHost.GetNetnsCookie(socket)</c> ↔ <c>SO_NETNS_COOKIE</c>);</item>
+/// <item>the namespace the process runs in corresponds to <see cref="NetworkHost.InitialNamespace"/>, a namespace
+/// made with <c>unshare(CLONE_NEWNET)</c> to <see cref="NetworkHost.CreateNamespace"/>.</item>
+/// </list>
+/// </summary>
+[Collection(LiveKernelTests.Name)]
+public sealed class KernelCookieTests
+{
+    [Fact]
+    public void SocketCookies_AreNonZero_Unique_AndStable()
+    {
+        LiveKernel.Require();
+        var sockets = new List<KernelSocket>();
+        try
+        {
+            for (int i = 0; i < 400; i++)
+            {
+                sockets.Add(i % 2 == 0
+                    ? new KernelSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)
+                    : new KernelSocket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp));
+            }
+
+            ulong[] cookies = [.. sockets.Select(SocketCookies.Cookie)];
+            Assert.DoesNotContain(0UL, cookies);
+            Assert.Equal(cookies.Length, cookies.Distinct().Count());
+            Assert.Equal(cookies, sockets.Select(SocketCookies.Cookie));
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
+    public void NetnsCookie_IsShared_WithinANamespace_AndDiffers_InANewOne()
+    {
+        LiveKernel.Require();
+        ulong here = NamespaceCookies(3).Distinct().Single();
+        ulong[] inNew = NetworkNamespaces.RunInNew(() => NamespaceCookies(3));
+        ulong[] inAnother = NetworkNamespaces.RunInNew(() => NamespaceCookies(2));
+        Assert.NotEqual(0UL, here);
+        Assert.Single(inNew.Distinct());
+        Assert.Single(inAnother.Distinct());
+        Assert.Equal(3, new[] { here, inNew[0], inAnother[0] }.Distinct().Count());
+    }
+
+    [Fact]
+    public void NetworkHost_AnswersAsTheKernelDoes_PropertyByProperty()
+    {
+        LiveKernel.Require();
+        // Namespace 0 is the process's own (the host's initial one); each further one is new. 1-4 namespaces, 1-4 sockets each.
+        Gen<int[]> layouts = Gen.Choose(1, 4).SelectMany(namespaces => Gen.Choose(1, 4).ArrayOf(namespaces));
+        Prop.ForAll(layouts.ToArbitrary(), layout =>
+        {
+            Observed[] kernel = FromKernel(layout);
+            Observed[] perfKit = FromNetworkHost(layout);
+            Assert.Equal(Holds(kernel), Holds(perfKit));
+            Assert.All(Holds(kernel), p => Assert.True(p.Value, $"the kernel broke: {p.Key}"));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(25));
+    }
+
+    private readonly record struct Observed(int Namespace, ulong Cookie, ulong CookieAgain, ulong NetnsCookie);
+
+    private static SortedDictionary<string, bool> Holds(Observed[] sockets) => new(StringComparer.Ordinal)
+    {
+        ["socket cookies are non-zero"] = sockets.All(s => s.Cookie != 0),
+        ["socket cookies are unique"] = sockets.Select(s => s.Cookie).Distinct().Count() == sockets.Length,
+        ["a socket's cookie is stable"] = sockets.All(s => s.Cookie == s.CookieAgain),
+        ["netns cookies are non-zero"] = sockets.All(s => s.NetnsCookie != 0),
+        ["sockets share a netns cookie exactly when they share a namespace"] =
+            sockets.All(a => sockets.All(b => (a.Namespace == b.Namespace) == (a.NetnsCookie == b.NetnsCookie))),
+    };
+
+    private static Observed[] FromKernel(int[] layout)
+    {
+        var observed = new List<Observed>();
+        for (int ns = 0; ns < layout.Length; ns++)
+        {
+            int index = ns, count = layout[ns];
+            Func<Observed[]> open = () => Open(index, count);
+            observed.AddRange(ns == 0 ? open() : NetworkNamespaces.RunInNew(open));
+        }
+
+        return [.. observed];
+    }
+
+    private static Observed[] Open(int ns, int count)
+    {
+        var sockets = Enumerable.Range(0, count).Select(_ => new KernelSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)).ToList();
+        try
+        {
+            return [.. sockets.Select(s => new Observed(ns, SocketCookies.Cookie(s), SocketCookies.Cookie(s), SocketCookies.NetnsCookie(s)))];
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+    }
+
+    private static Observed[] FromNetworkHost(int[] layout)
+    {
+        var host = new NetworkHost();
+        var observed = new List<Observed>();
+        for (int ns = 0; ns < layout.Length; ns++)
+        {
+            NetNamespace space = ns == 0 ? host.InitialNamespace : host.CreateNamespace();
+            for (int i = 0; i < layout[ns]; i++)
+            {
+                PerfKit.Hooks.Socket socket = space.CreateSocket(SocketProtocol.Udp);
+                observed.Add(new Observed(ns, host.GetSocketCookie(socket), host.GetSocketCookie(socket), host.GetNetnsCookie(socket)));
+            }
+        }
+
+        return [.. observed];
+    }
+
+    private static ulong[] NamespaceCookies(int sockets) => [.. Open(0, sockets).Select(o => o.NetnsCookie)];
+}
