@@ -17,6 +17,8 @@ using PerfKit.Bench.Infrastructure;
 //   EventPipe recording of a workload in a suspended child process, and its analysis (TraceEvent)
 // PerfKit.Bench kernel-check [--sequences N] [--max-steps N] [--map KIND] [--probe]
 //   PerfKit's maps against the running kernel's, op for op; exit 0 identical, 1 divergent, 2 not runnable
+// PerfKit.Bench kernel [--rounds N] [--out DIR]
+//   the kernel's own speed beside PerfKit's in one run; results in perf-results/local/kernel/<date-time>/
 switch (args.Length > 0 ? args[0] : null)
 {
     case "hitrate":
@@ -33,6 +35,8 @@ switch (args.Length > 0 ? args[0] : null)
         return PerfKit.Bench.Memory.MemoryCommand.Run(args[1..]); // memory [--entries N] [--out DIR]
     case "overhead":
         return PerfKit.Bench.Diagnostics.OverheadCommand.Run(args[1..]); // overhead [--rounds N] [--out DIR]
+    case "kernel":
+        return PerfKit.Bench.Kernel.KernelBaselineCommand.Run(args[1..]);
     case "kernel-check":
         return PerfKit.Bench.Kernel.KernelCheckCommand.Run(args[1..]);
     case "soak":

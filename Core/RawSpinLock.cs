@@ -6,8 +6,8 @@ namespace PerfKit;
 /// <summary>
 /// A spin lock for critical sections of a few dozen instructions, like the kernel's raw_spinlock_t: one
 /// compare-exchange to enter, one release store to leave (about 5 ns uncontended against 13 ns for
-/// <see cref="Lock"/> on the machine measured). Contended, it spins with <see cref="SpinWait"/>, which yields and
-/// sleeps, so a preempted holder can run. Not reentrant; no owner tracking.
+/// <see cref="Lock"/> on the machine measured). Contended, it spins, then yields its time slice so that a
+/// preempted holder can run; it never sleeps. Not reentrant; no owner tracking.
 /// </summary>
 /// <remarks>A mutable struct: keep it in a non-readonly field and use it in place. Use <see cref="EnterScope"/> with <c>using</c>.</remarks>
 public struct RawSpinLock
@@ -47,7 +47,10 @@ public struct RawSpinLock
         var spinner = default(SpinWait);
         do
         {
-            spinner.SpinOnce();
+            // Never Thread.Sleep(1), which SpinOnce() reaches after a few dozen waits: a section here lasts
+            // microseconds at most (a refill's rotation and shrink), so a millisecond's sleep only idles the waiter
+            // long after the lock came free. Yielding still lets a preempted holder run.
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
         // Test-and-test-and-set: spin on a plain read (the cache line stays shared) and try the acquiring
         // compare-exchange only once the lock looks free, so waiters do not bounce the line off the holder.

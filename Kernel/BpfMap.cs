@@ -42,6 +42,9 @@ public sealed unsafe class BpfMap : IDisposable
     /// <summary>The creation flags.</summary>
     public BpfMapFlags Flags { get; }
 
+    /// <summary>The bytes of a value as the syscalls pass it: per-CPU values cross as one 8-byte-aligned slot per possible CPU.</summary>
+    public int UserValueSize => Type == BpfMapType.PerCpuArray ? ((ValueSize + 7) & ~7) * KernelCpus.PossibleCount : ValueSize;
+
     /// <summary>The map's file descriptor (for <see cref="BpfProgramBuilder.LoadMap"/>).</summary>
     public KernelFileDescriptor Handle => _fd;
 
@@ -86,6 +89,29 @@ public sealed unsafe class BpfMap : IDisposable
         CheckSizes<TKey, TValue>();
         fixed (TKey* k = &key)
         fixed (TValue* v = &value)
+        {
+            return Element(BpfSyscall.MapUpdateElem, k, v, (ulong)flags);
+        }
+    }
+
+    /// <summary>
+    /// Creates or replaces an element whose value is given as a span: for per-CPU maps, one 8-byte-aligned value
+    /// per possible CPU, all at once.
+    /// </summary>
+    /// <returns><see cref="Errno.None"/>, or the kernel's errno.</returns>
+    public Errno UpdateValues<TKey, TElement>(in TKey key, ReadOnlySpan<TElement> values, BpfUpdateFlags flags = BpfUpdateFlags.Any)
+        where TKey : unmanaged
+        where TElement : unmanaged
+    {
+        CheckKeySize<TKey>();
+        ReadOnlySpan<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(values);
+        if (bytes.Length != UserValueSize)
+        {
+            throw new ArgumentException($"the values are {bytes.Length} bytes; this map's values are {UserValueSize} bytes from user space.", nameof(values));
+        }
+
+        fixed (TKey* k = &key)
+        fixed (byte* v = bytes)
         {
             return Element(BpfSyscall.MapUpdateElem, k, v, (ulong)flags);
         }
@@ -200,11 +226,9 @@ public sealed unsafe class BpfMap : IDisposable
         where TValue : unmanaged
     {
         CheckKeySize<TKey>();
-        // Per-CPU values cross the syscall as one 8-byte-aligned slot per possible CPU.
-        int expected = Type == BpfMapType.PerCpuArray ? ((ValueSize + 7) & ~7) * KernelCpus.PossibleCount : ValueSize;
-        if (Unsafe.SizeOf<TValue>() != expected)
+        if (Unsafe.SizeOf<TValue>() != UserValueSize)
         {
-            throw new ArgumentException($"{typeof(TValue).Name} is {Unsafe.SizeOf<TValue>()} bytes; this map's values are {expected} bytes from user space.");
+            throw new ArgumentException($"{typeof(TValue).Name} is {Unsafe.SizeOf<TValue>()} bytes; this map's values are {UserValueSize} bytes from user space.");
         }
     }
 

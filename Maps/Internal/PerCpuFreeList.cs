@@ -32,11 +32,18 @@ internal sealed class PerCpuFreeList
 
     public int Pop()
     {
-        int start = PerfKit.Cpu.IndexFor(_cpus.Length);
-        int cpu = start;
-        do
+        int cpu = PerfKit.Cpu.IndexFor(_cpus.Length);
+        for (int tried = 0; tried < _cpus.Length; tried++, cpu = cpu + 1 == _cpus.Length ? 0 : cpu + 1)
         {
             CpuList list = _cpus[cpu];
+            // An empty list is passed over without its lock, as ___pcpu_freelist_pop does (READ_ONCE(head->first)):
+            // in a full map every failing update walks all the lists, and reads keep their lines shared between CPUs
+            // where taking each lock would move them back and forth. A push racing this read is missed, as in the kernel.
+            if (Volatile.Read(ref list.Head) < 0)
+            {
+                continue;
+            }
+
             using (list.Lock.EnterScope())
             {
                 int n = list.Head;
@@ -47,10 +54,7 @@ internal sealed class PerCpuFreeList
                     return n;
                 }
             }
-
-            cpu = cpu + 1 == _cpus.Length ? 0 : cpu + 1;
         }
-        while (cpu != start);
 
         return -1;
     }

@@ -1,0 +1,40 @@
+using ScottPlot;
+
+namespace PerfKit.Bench.Kernel;
+
+/// <summary>PerfKit's time per operation over the kernel's, one bar per workload, map and thread count, with the 1.0 line (the kernel) and the lookup goal.</summary>
+public static class KernelBaselinePlot
+{
+    /// <summary>Draws <paramref name="rows"/> to <paramref name="path"/>.</summary>
+    public static void Save(IReadOnlyList<KernelBaselineCommand.Row> rows, string path, string caption)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var plot = new Plot();
+        double[] ratios = [.. rows.Select(r => r.TimeRatio)];
+        var bars = plot.Add.Bars(ratios);
+        for (int i = 0; i < bars.Bars.Count; i++)
+        {
+            bars.Bars[i].Label = ratios[i].ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        bars.ValueLabelStyle.FontSize = 11;
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, rows.Count).Select(i => (double)i)],
+            [.. rows.Select(r => $"{r.Workload}\n{r.Map}, {r.Threads} thr")]);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 170;
+        var kernel = plot.Add.HorizontalLine(1.0);
+        kernel.LegendText = "the kernel (1.0)";
+        var goal = plot.Add.HorizontalLine(0.3);
+        goal.LinePattern = LinePattern.Dashed;
+        goal.LegendText = "lookup-hit goal (0.3)";
+        var zipfGoal = plot.Add.HorizontalLine(0.5);
+        zipfGoal.LinePattern = LinePattern.Dotted;
+        zipfGoal.LegendText = "Zipf goal (0.5: 2× throughput)";
+        plot.Axes.Left.Label.Text = "PerfKit time ÷ kernel time (lower is faster)";
+        plot.Axes.SetLimitsY(0, Math.Max(1.2, ratios.Max() * 1.15));
+        plot.Title($"PerfKit ÷ the running kernel, same run — {caption}");
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.SavePng(path, 1200, 700);
+    }
+}
