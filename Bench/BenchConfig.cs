@@ -2,7 +2,10 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Exporters.Csv;
 using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
+using PerfKit.Bench.Kernel;
+using PerfKit.Kernel;
 
 namespace PerfKit.Bench;
 
@@ -26,6 +29,14 @@ public static class BenchConfig
             .AddValidator(defaults.GetValidators().ToArray())
             .AddExporter(MarkdownExporter.GitHub, CsvExporter.Default, JsonExporter.Full)
             .WithOptions(ConfigOptions.DisableLogFile);
+        KernelAvailability kernel = KernelAvailability.Current;
+        if (!kernel.IsAvailable)
+        {
+            // The kernel rows need bpf(2); elsewhere they are left out, and the run says so.
+            Console.WriteLine($"kernel rows not run: {kernel.Reason}");
+            config = config.AddFilter(new SimpleFilter(b => !b.Descriptor.Categories.Contains(KernelRow.Category)));
+        }
+
         if (artifactsPath is not null)
         {
             config = config.WithArtifactsPath(artifactsPath);

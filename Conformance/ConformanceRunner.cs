@@ -29,13 +29,7 @@ public static class ConformanceRunner
     public static ConformanceOutcome RunCounted(ConformanceCase conformanceCase, FreeTargetPolicy freeTarget)
     {
         ArgumentNullException.ThrowIfNull(conformanceCase);
-        (BpfMapType type, BpfMapFlags flags) = conformanceCase.Kind switch
-        {
-            KernelMapKind.LruCommon => (BpfMapType.LruHash, BpfMapFlags.None),
-            KernelMapKind.LruPerCpu => (BpfMapType.LruHash, BpfMapFlags.NoCommonLru),
-            _ => (BpfMapType.Hash, BpfMapFlags.None),
-        };
-        using BpfMap kernel = BpfMap.Create(type, sizeof(ulong), sizeof(ulong), conformanceCase.MaxEntries, flags, "perfkit_conform");
+        using BpfMap kernel = conformanceCase.Kind.CreateKernelMap(conformanceCase.MaxEntries, "perfkit_conform");
         using var programLookup = new BpfProgramLookup(kernel);
         IPerfKitSide perfKit = CreatePerfKitSide(conformanceCase, freeTarget);
         int current = Cpus[0];

@@ -1,12 +1,17 @@
 using BenchmarkDotNet.Attributes;
 using PerfKit.Bench.Infrastructure;
+using PerfKit.Bench.Kernel;
+using PerfKit.Conformance;
+using PerfKit.Kernel;
 
 namespace PerfKit.Bench.Maps;
 
 /// <summary>
 /// Single-thread lookup cost, hit and miss: 65,536 keys in structures sized for twice that (so nothing is evicted),
 /// 1,024 lookups of random keys per invocation. The LRU map's program lookup sets the reference bit, as
-/// ConcurrentLru's TryGet marks the item accessed. Baseline: ConcurrentDictionary.TryGetValue.
+/// ConcurrentLru's TryGet marks the item accessed. Baseline: ConcurrentDictionary.TryGetValue. The running kernel's
+/// LRU_HASH (common flavor, filled alike) runs the same 1,024 lookups in a BPF program loop; its loop alone is a row
+/// to subtract (<c>-- kernel</c> reports the difference).
 /// </summary>
 [MemoryDiagnoser]
 [ThroughputColumns]
@@ -18,6 +23,7 @@ public class MapLookupBenchmarks : IDisposable
 
     private MapContenders _maps = null!;
     private ulong[] _lookups = null!;
+    private KernelRow? _kernel;
 
     /// <summary>Whether the looked-up keys are present.</summary>
     [Params(true, false)]
@@ -35,12 +41,19 @@ public class MapLookupBenchmarks : IDisposable
         {
             throw new InvalidOperationException("the LRU maps evicted during the fill; the hit benchmark would measure misses");
         }
+
+        if (KernelAvailability.Current.IsAvailable)
+        {
+            random = new Random(42); // the same fill order as above
+            _kernel = new KernelRow(KernelMapKind.LruCommon, 2 * Keys, Enumerable.Range(0, Keys).Select(i => (ulong)i).OrderBy(_ => random.Next()).ToArray(), [_lookups], LoopWorkload.Lookup);
+        }
     }
 
     [GlobalCleanup]
     public void Dispose()
     {
         _maps?.Dispose();
+        _kernel?.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -61,4 +74,13 @@ public class MapLookupBenchmarks : IDisposable
 
     [Benchmark(OperationsPerInvoke = Batch, Description = "MemoryCache.TryGetValue")]
     public ulong MemoryCache() => MapOps.Lookups(_maps.MemoryCacheOps, _lookups);
+
+    // One program run walks the 1,024 keys four times (its loop is KernelLoop.Iterations long).
+    [Benchmark(OperationsPerInvoke = KernelLoop.Iterations, Description = "Kernel LRU_HASH, BPF program lookup")]
+    [BenchmarkCategory(KernelRow.Category)]
+    public void Kernel() => _kernel!.Run(0, KernelLoop.Iterations);
+
+    [Benchmark(OperationsPerInvoke = KernelLoop.Iterations, Description = "Kernel, the BPF loop alone (subtract)")]
+    [BenchmarkCategory(KernelRow.Category)]
+    public void KernelLoopAlone() => _kernel!.RunLoopAlone(0, KernelLoop.Iterations);
 }

@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using PerfKit.Bench.Infrastructure;
+using PerfKit.Bench.Kernel;
+using PerfKit.Conformance;
 using PerfKit.Maps;
 
 namespace PerfKit.Bench.Maps;
@@ -11,6 +13,8 @@ namespace PerfKit.Bench.Maps;
 /// FastConcurrentLru. ConcurrentDictionary is unbounded, so after warm-up it only hits: the no-eviction ceiling.
 /// "PerCpu, a map per thread" runs the per-CPU flavor's workload with nothing shared between the threads (each has
 /// its own map of the same capacity): the scaling this machine allows for that work, measured in the same run.
+/// The running kernel's LRU_HASH, both flavors, runs the same streams in BPF program loops, thread i pinned to CPU i;
+/// its loop alone is a row to subtract (<c>-- kernel</c> reports the difference).
 /// </summary>
 [MemoryDiagnoser]
 [ThroughputColumns]
@@ -27,6 +31,8 @@ public class MapZipfBenchmarks : IDisposable
     private MapContenders _maps = null!;
     private ulong[][] _samples = null!;
     private LruHashMap<ulong, ulong>[] _mapPerThread = null!;
+    private KernelRow? _kernelCommon, _kernelPerCpu;
+    private Action<int> _kernelCommonBody = null!, _kernelPerCpuBody = null!, _kernelLoopBody = null!;
     private Action<int> _dictionary = null!, _common = null!, _perCpu = null!, _perCpuMapPerThread = null!, _fastLru = null!, _lru = null!, _memoryCache = null!;
 
     /// <summary>Threads running the workload at once.</summary>
@@ -50,9 +56,23 @@ public class MapZipfBenchmarks : IDisposable
         _memoryCache = Body(_maps.MemoryCacheOps, share);
     }
 
+    [GlobalSetup(Targets = [nameof(KernelCommon), nameof(KernelPerCpu), nameof(KernelLoopAlone)])]
+    public void SetupKernel()
+    {
+        Setup();
+        int share = TotalOperations / Threads;
+        _kernelCommon = new KernelRow(KernelMapKind.LruCommon, Capacity, [], _samples, LoopWorkload.LookupOrUpdate);
+        _kernelPerCpu = new KernelRow(KernelMapKind.LruPerCpu, Capacity, [], _samples, LoopWorkload.LookupOrUpdate);
+        _kernelCommonBody = thread => _kernelCommon.Run(thread, share);
+        _kernelPerCpuBody = thread => _kernelPerCpu.Run(thread, share);
+        _kernelLoopBody = thread => _kernelCommon.RunLoopAlone(thread, share);
+    }
+
     [GlobalCleanup]
     public void Dispose()
     {
+        _kernelCommon?.Dispose();
+        _kernelPerCpu?.Dispose();
         _gang?.Dispose();
         _maps?.Dispose();
         GC.SuppressFinalize(this);
@@ -78,6 +98,18 @@ public class MapZipfBenchmarks : IDisposable
 
     [Benchmark(OperationsPerInvoke = TotalOperations, Description = "MemoryCache get, set on miss")]
     public void MemoryCache() => _gang.Run(_memoryCache);
+
+    [Benchmark(OperationsPerInvoke = TotalOperations, Description = "Kernel LRU_HASH, BPF program loop")]
+    [BenchmarkCategory(KernelRow.Category)]
+    public void KernelCommon() => _gang.Run(_kernelCommonBody);
+
+    [Benchmark(OperationsPerInvoke = TotalOperations, Description = "Kernel LRU_HASH NO_COMMON_LRU, BPF program loop")]
+    [BenchmarkCategory(KernelRow.Category)]
+    public void KernelPerCpu() => _gang.Run(_kernelPerCpuBody);
+
+    [Benchmark(OperationsPerInvoke = TotalOperations, Description = "Kernel, the BPF loop alone (subtract)")]
+    [BenchmarkCategory(KernelRow.Category)]
+    public void KernelLoopAlone() => _gang.Run(_kernelLoopBody);
 
     private Action<int> Body<TMap>(TMap map, int share)
         where TMap : struct, IMapContender =>
