@@ -49,6 +49,18 @@ public sealed class KernelConformanceTests
     }
 
     [Fact]
+    public void ADivergence_IsReported_ShrunkAndWithItsFirstDifferingStep()
+    {
+        LiveKernel.Require();
+        FreeTargetPolicy wrong = FreeTargetDetection.Detect() == FreeTargetPolicy.Adaptive ? FreeTargetPolicy.Classic : FreeTargetPolicy.Adaptive;
+        ConformanceVerdict verdict = KernelConformance.Check(KernelMapKind.LruCommon, 300, wrong, maxSteps: 200);
+        Assert.False(verdict.Identical, "PerfKit with the other free-target policy should diverge from the kernel");
+        Assert.Contains("Shrunk", verdict.Report, StringComparison.Ordinal);
+        Assert.Contains("first divergence at step", verdict.Report, StringComparison.Ordinal);
+        Assert.Contains("LruCommon, max_entries", verdict.Report, StringComparison.Ordinal); // the case, as ConformanceCase prints it
+    }
+
+    [Fact]
     public void DiscriminatingCase_SeparatesThePolicies_InPerfKitAlone()
     {
         // No kernel needed: the detection is only sound if the two policies leave different maps.
