@@ -121,16 +121,7 @@ public sealed unsafe class BpfMap : IDisposable
     /// <returns><see cref="Errno.None"/> with <paramref name="value"/> set, or ENOENT.</returns>
     public Errno Lookup<TKey, TValue>(in TKey key, out TValue value)
         where TKey : unmanaged
-        where TValue : unmanaged
-    {
-        CheckSizes<TKey, TValue>();
-        value = default;
-        fixed (TKey* k = &key)
-        fixed (TValue* v = &value)
-        {
-            return Element(BpfSyscall.MapLookupElem, k, v, 0);
-        }
-    }
+        where TValue : unmanaged => ElementOut(BpfSyscall.MapLookupElem, key, out value);
 
     /// <summary>Deletes an element (BPF_MAP_DELETE_ELEM) on the calling CPU.</summary>
     /// <returns><see cref="Errno.None"/> or ENOENT.</returns>
@@ -148,16 +139,7 @@ public sealed unsafe class BpfMap : IDisposable
     /// <returns><see cref="Errno.None"/> with <paramref name="value"/> set, or ENOENT.</returns>
     public Errno LookupAndDelete<TKey, TValue>(in TKey key, out TValue value)
         where TKey : unmanaged
-        where TValue : unmanaged
-    {
-        CheckSizes<TKey, TValue>();
-        value = default;
-        fixed (TKey* k = &key)
-        fixed (TValue* v = &value)
-        {
-            return Element(BpfSyscall.MapLookupAndDeleteElem, k, v, 0);
-        }
-    }
+        where TValue : unmanaged => ElementOut(BpfSyscall.MapLookupAndDeleteElem, key, out value);
 
     /// <summary>
     /// The key after <paramref name="key"/> in the map's iteration order (BPF_MAP_GET_NEXT_KEY); with no key, or a
@@ -193,6 +175,20 @@ public sealed unsafe class BpfMap : IDisposable
 
     /// <summary>Closes the map's descriptor; the kernel frees the map when no program holds it either.</summary>
     public void Dispose() => _fd.Dispose();
+
+    // An element command that writes the value back (lookup, lookup-and-delete).
+    private Errno ElementOut<TKey, TValue>(int command, in TKey key, out TValue value)
+        where TKey : unmanaged
+        where TValue : unmanaged
+    {
+        CheckSizes<TKey, TValue>();
+        value = default;
+        fixed (TKey* k = &key)
+        fixed (TValue* v = &value)
+        {
+            return Element(command, k, v, 0);
+        }
+    }
 
     private Errno Element(int command, void* key, void* value, ulong flags)
     {

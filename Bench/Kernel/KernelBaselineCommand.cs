@@ -49,15 +49,13 @@ public static class KernelBaselineCommand
             return 2;
         }
 
-        KernelAvailability availability = KernelAvailability.Current;
-        if (!availability.IsAvailable)
+        if (!KernelGate.Open())
         {
-            Console.WriteLine($"not run: {availability.Reason}");
-            return 2;
+            return KernelGate.NotRunnable;
         }
 
         IReadOnlyList<int> cpus = ConformanceRunner.Cpus;
-        Console.WriteLine($"kernel: {availability.Reason}; CPUs {string.Join(", ", cpus)}; {rounds} rounds; process {Environment.ProcessId}");
+        Console.WriteLine($"CPUs {string.Join(", ", cpus)}; {rounds} rounds; process {Environment.ProcessId}");
         var scenarios = new List<Scenario>();
         try
         {
@@ -89,7 +87,7 @@ public static class KernelBaselineCommand
             Row[] rows = [.. scenarios.Select(s => new Row(s.Workload, s.Map, s.Threads, Median(samples[s].Kernel), Median(samples[s].PerfKit)))];
             Console.WriteLine("latency distributions (PerfKit, Zipf get-or-add) ...");
             Latency[] latencies = [.. scenarios.Where(s => s.Workload == Scenario.Zipf && s.Map != KernelMapKind.Hash).Select(s => s.RecordLatency(cpus))];
-            string report = Report(rows, latencies, rounds, availability.Reason);
+            string report = Report(rows, latencies, rounds, KernelAvailability.Current.Reason);
             Console.WriteLine(report);
             Directory.CreateDirectory(output);
             File.WriteAllText(Path.Combine(output, "README.md"), report);

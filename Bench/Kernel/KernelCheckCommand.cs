@@ -33,14 +33,11 @@ public static class KernelCheckCommand
             return 2;
         }
 
-        KernelAvailability availability = KernelAvailability.Current;
-        if (!availability.IsAvailable)
+        if (!KernelGate.Open())
         {
-            Console.WriteLine($"not run: {availability.Reason}");
-            return 2;
+            return KernelGate.NotRunnable;
         }
 
-        Console.WriteLine($"kernel: {availability.Reason}");
         Console.WriteLine($"CPUs the sequences run on: {string.Join(", ", ConformanceRunner.Cpus)} (PerfKit's maps: PossibleCpus = {KernelCpus.PossibleCount})");
         if (probeOnly)
         {
