@@ -12,17 +12,19 @@ public static class KernelBaselinePlot
         var plot = new Plot();
         double[] ratios = [.. rows.Select(r => r.TimeRatio)];
         var bars = plot.Add.Bars(ratios);
+        Color[] palette = [Colors.SteelBlue, Colors.DarkOrange, Colors.SeaGreen];
         for (int i = 0; i < bars.Bars.Count; i++)
         {
             bars.Bars[i].Label = ratios[i].ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+            bars.Bars[i].FillColor = palette[(int)rows[i].Map % palette.Length]; // one colour per map kind
         }
 
         bars.ValueLabelStyle.FontSize = 11;
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, rows.Count).Select(i => (double)i)],
-            [.. rows.Select(r => $"{r.Workload}\n{r.Map}, {r.Threads} thr")]);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        plot.Axes.Bottom.MinimumSize = 170;
+            [.. rows.Select(r => $"{r.Map}: {r.Workload}{(r.Threads > 1 ? $", {r.Threads} CPUs" : "")}")]);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Axes.Bottom.MinimumSize = 230;
         var kernel = plot.Add.HorizontalLine(1.0);
         kernel.LegendText = "the kernel (1.0)";
         var goal = plot.Add.HorizontalLine(0.3);
