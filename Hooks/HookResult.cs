@@ -34,7 +34,7 @@ public enum HookReason : byte
     /// <summary>The reverse-NAT entry could not be written: rejected with -ENOMEM.</summary>
     ReverseNatFull,
 
-    /// <summary>The sockaddr is malformed (an IPv4 sockaddr with an IPv6 address, port 0): rejected with -EINVAL.</summary>
+    /// <summary>The sockaddr is malformed (an IPv4 sockaddr with an IPv6 address): rejected with -EINVAL, as the kernel would.</summary>
     InvalidAddress,
 
     /// <summary>recvmsg/getpeername: the source was rewritten back to the service address.</summary>

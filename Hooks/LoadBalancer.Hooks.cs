@@ -51,7 +51,17 @@ public partial class LoadBalancer<TTables>
     /// <summary>cgroup/connect4 and connect6: translates a service destination to a backend, TCP or UDP.</summary>
     /// <param name="socket">The connecting socket.</param>
     /// <param name="address">The destination the application passed; rewritten to the backend when translated.</param>
-    public HookResult Connect(Socket socket, ref SockAddr address) => Counted(TranslateForward(socket, ref address));
+    /// <remarks>When the syscall proceeds, the socket is connected to the address as the hook left it (its peer, which <see cref="Release"/> reads).</remarks>
+    public HookResult Connect(Socket socket, ref SockAddr address)
+    {
+        HookResult result = Counted(TranslateForward(socket, ref address));
+        if (result.Verdict == HookVerdict.Proceed)
+        {
+            socket.SetPeer(address.Address, address.Port);
+        }
+
+        return result;
+    }
 
     /// <summary>cgroup/sendmsg4 and sendmsg6: the same translation per datagram, for unconnected UDP sockets.</summary>
     public HookResult SendMsg(Socket socket, ref SockAddr address)
@@ -68,21 +78,20 @@ public partial class LoadBalancer<TTables>
     /// <summary>cgroup/getpeername4 and getpeername6: reports the service address as the peer of a translated socket.</summary>
     public HookResult GetPeerName(Socket socket, ref SockAddr peer) => Counted(TranslateReverse(socket, ref peer));
 
-    /// <summary>cgroup/sock_release: deletes the reverse-NAT entries the socket's translations wrote.</summary>
+    /// <summary>
+    /// cgroup/sock_release (Cilium's <c>cil_sock_release</c>): deletes the socket's reverse-NAT entry for its connected
+    /// peer, keyed by its cookie and the peer's address and port. Entries an unconnected UDP socket wrote with
+    /// sendmsg are left to the LRU, as in Cilium.
+    /// </summary>
     public void Release(Socket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        if (!socket.HasCookie)
+        if (!socket.HasCookie || !socket.TryGetPeer(out IpAddr address, out ushort port))
         {
-            return; // never translated: no entry can exist
+            return; // never translated, or never connected: Cilium's lookup would miss
         }
 
-        Span<(IpAddr Address, ushort Port)> written = stackalloc (IpAddr, ushort)[SocketReverseNatLog.Capacity];
-        int count = socket.TakeReverseNatRecord(written);
-        for (int i = 0; i < count; i++)
-        {
-            _tables.DeleteReverseNat(new ReverseNatKey(socket.Cookie, written[i].Address, written[i].Port));
-        }
+        _tables.DeleteReverseNat(new ReverseNatKey(socket.Cookie, address, port));
     }
 
     // __sock_xlate_fwd.
@@ -90,14 +99,13 @@ public partial class LoadBalancer<TTables>
     {
         ArgumentNullException.ThrowIfNull(socket); // a null context would read as the host namespace
         ulong ownNetns = _host.GetNetnsCookie(socket); // also rejects a socket of another host
-        if (!address.IsWellFormed || address.Port == 0)
+        if (!address.IsWellFormed)
         {
-            return Rejected(HookReason.InvalidAddress);
+            return Rejected(HookReason.InvalidAddress); // what the kernel itself refuses; port 0 is not (no service has it)
         }
 
-        bool inHost = ownNetns == _hostNetnsCookie;
         var key = new ServiceKey(address.Address, address.Port, 0, (byte)socket.Protocol, ServiceKey.ScopeExternal);
-        if (!LookupService(ref key, out ServiceEntry service) && !LookupWildcard(ref key, inHost, out service))
+        if (!ResolveService(ref key, ownNetns == _hostNetnsCookie, out ServiceEntry service))
         {
             return HookResult.Proceed(HookReason.NoService);
         }
@@ -144,14 +152,9 @@ public partial class LoadBalancer<TTables>
 
         // sock_update_revnat: look up first and write only when absent or different (an LRU update always takes a node).
         var reverseKey = new ReverseNatKey(socket.Cookie, backend.Address, backend.Port);
-        if (!_tables.UpdateReverseNatIfChanged(reverseKey, new ReverseNatEntry(address.Address, address.Port, service.RevNatId), out bool written))
+        if (!_tables.UpdateReverseNatIfChanged(reverseKey, new ReverseNatEntry(address.Address, address.Port, service.RevNatId), out _))
         {
             return Rejected(HookReason.ReverseNatFull);
-        }
-
-        if (written)
-        {
-            socket.RecordReverseNat(backend.Address, backend.Port);
         }
 
         address.Address = backend.Address;
@@ -179,6 +182,12 @@ public partial class LoadBalancer<TTables>
         return result;
     }
 
+    // Which service a destination reaches from a socket in or out of the host: the direct lookup with the scope
+    // switch, then the wildcard lookup. Forward and reverse translation both ask it (__sock4_xlate_fwd, __sock4_xlate_rev).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool ResolveService(ref ServiceKey key, bool inHost, out ServiceEntry service) =>
+        LookupService(ref key, out service) || LookupWildcard(ref key, inHost, out service);
+
     // lb_lookup_service with scope switch: a Local-traffic-policy frontend is looked up again in the internal scope.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool LookupService(ref ServiceKey key, out ServiceEntry service)
@@ -197,15 +206,16 @@ public partial class LoadBalancer<TTables>
         return _tables.TryGetService(key, out service);
     }
 
-    // sock_wildcard_lookup_full: NodePort (inside the range: loopback from the host, or a node address) and HostPort
-    // (outside it: loopback or a local address) through the 0.0.0.0/:: surrogate frontend.
+    // sock_wildcard_lookup_full: NodePort (inside the range: a node address, local or remote) and HostPort (outside
+    // it: a local address) through the 0.0.0.0/:: surrogate frontend; loopback reaches either only from the host's
+    // namespace, since in a pod 127.0.0.1 is the pod's own.
     private bool LookupWildcard(ref ServiceKey key, bool inHost, out ServiceEntry service)
     {
         IpAddr destination = key.Address;
         bool nodePortRange = key.Port >= _nodePortMin && key.Port <= _nodePortMax;
-        bool eligible = nodePortRange
-            ? (inHost && destination.IsLoopback) || _tables.NodeAddressKindOf(destination) != NodeAddressKind.None
-            : destination.IsLoopback || _tables.NodeAddressKindOf(destination) == NodeAddressKind.Local;
+        bool eligible = (inHost && destination.IsLoopback) || (nodePortRange
+            ? _tables.NodeAddressKindOf(destination) != NodeAddressKind.None
+            : _tables.NodeAddressKindOf(destination) == NodeAddressKind.Local);
         if (eligible)
         {
             key.Address = destination.AnyOfFamily;
@@ -242,12 +252,13 @@ public partial class LoadBalancer<TTables>
         return entry.BackendId;
     }
 
-    // __sock_xlate_rev: backend address → service address, unless the service is gone or changed (then the entry
-    // is deleted as stale).
+    // __sock_xlate_rev: backend address → service address, unless the service the entry names no longer answers for
+    // its address (gone, another rev-NAT id, no backends, or no longer reachable from this socket): then the entry is
+    // deleted as stale.
     private HookResult TranslateReverse(Socket socket, ref SockAddr source)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        _host.GetNetnsCookie(socket); // rejects a socket of another host
+        ulong ownNetns = _host.GetNetnsCookie(socket); // also rejects a socket of another host
         if (!source.IsWellFormed)
         {
             return HookResult.Proceed(HookReason.InvalidAddress);
@@ -260,9 +271,7 @@ public partial class LoadBalancer<TTables>
         }
 
         var key = new ServiceKey(entry.Address, entry.Port, 0, (byte)socket.Protocol, ServiceKey.ScopeExternal);
-        bool found = _tables.TryGetService(key, out ServiceEntry service)
-            || _tables.TryGetService(key with { Address = entry.Address.AnyOfFamily }, out service);
-        if (!found || service.RevNatId != entry.RevNatId || service.Count == 0)
+        if (!ResolveService(ref key, ownNetns == _hostNetnsCookie, out ServiceEntry service) || service.RevNatId != entry.RevNatId || service.Count == 0)
         {
             _tables.DeleteReverseNat(reverseKey);
             return HookResult.Proceed(HookReason.StaleReverseEntry);

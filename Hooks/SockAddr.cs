@@ -5,7 +5,7 @@ namespace PerfKit.Hooks;
 /// <c>user_ip4</c>/<c>user_ip6</c> and <c>user_port</c>); hooks rewrite it in place.
 /// </summary>
 /// <param name="Address">The address (IPv4 held v4-mapped).</param>
-/// <param name="Port">The port, non-zero for a destination.</param>
+/// <param name="Port">The port (0 reaches no service: glibc connects a UDP socket to port 0 to choose a source address).</param>
 /// <param name="IsV6Socket">Whether the application used an IPv6 sockaddr (an IPv4 destination may still arrive v4-mapped).</param>
 public record struct SockAddr(IpAddr Address, ushort Port, bool IsV6Socket = false)
 {

@@ -10,8 +10,10 @@ namespace PerfKit.Hooks;
 public sealed class Socket
 {
     private CookieCell _cookie; // mutable struct: used in place, never copied
-    private SocketReverseNatLog _reverseNat; // guarded by _reverseNatLock
-    private RawSpinLock _reverseNatLock; // mutable struct: used in place
+    private IpAddr _peerAddress; // the connected peer: these three are guarded by _peerLock (no torn 18-byte read)
+    private ushort _peerPort;
+    private bool _connected;
+    private RawSpinLock _peerLock; // mutable struct: used in place
 
     internal Socket(NetNamespace ns, SocketProtocol protocol)
     {
@@ -38,30 +40,26 @@ public sealed class Socket
     /// <summary>Whether the cookie has been assigned yet.</summary>
     public bool HasCookie => _cookie.IsAssigned;
 
-    /// <summary>Remembers that a reverse-NAT entry exists for this socket and backend (only new or changed entries get here).</summary>
+    /// <summary>Connects the socket to <paramref name="address"/>:<paramref name="port"/> (after its connect hook proceeded).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void RecordReverseNat(IpAddr backend, ushort port)
+    internal void SetPeer(IpAddr address, ushort port)
     {
-        using (_reverseNatLock.EnterScope())
+        using (_peerLock.EnterScope())
         {
-            _reverseNat.Record(backend, port);
+            _peerAddress = address;
+            _peerPort = port;
+            _connected = true;
         }
     }
 
-    /// <summary>Takes the recorded backends, clearing the record, into <paramref name="into"/>; returns how many.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int TakeReverseNatRecord(Span<(IpAddr Address, ushort Port)> into)
+    /// <summary>The connected peer, if the socket was connected.</summary>
+    internal bool TryGetPeer(out IpAddr address, out ushort port)
     {
-        using (_reverseNatLock.EnterScope())
+        using (_peerLock.EnterScope())
         {
-            int count = _reverseNat.Count;
-            for (int i = 0; i < count; i++)
-            {
-                into[i] = _reverseNat[i];
-            }
-
-            _reverseNat.Clear();
-            return count;
+            address = _peerAddress;
+            port = _peerPort;
+            return _connected;
         }
     }
 }

@@ -142,8 +142,129 @@ public sealed class LoadBalancerScenarioTests
         f.Lb.SetNodeAddress(IpAddr.Parse("192.168.1.10"), NodeAddressKind.Local);
         f.Lb.SetNodeAddress(IpAddr.Parse("192.168.1.11"), NodeAddressKind.RemoteNode);
         Assert.Equal(HookReason.Translated, f.Connect(f.Pod, SockAddr.V4("192.168.1.10", 8443)).Result.Reason);
-        Assert.Equal(HookReason.Translated, f.Connect(f.Pod, SockAddr.V4("127.0.0.1", 8443)).Result.Reason);
+        Assert.Equal(HookReason.Translated, f.Connect(f.Host.InitialNamespace, SockAddr.V4("127.0.0.1", 8443)).Result.Reason);
         Assert.Equal(HookReason.NoService, f.Connect(f.Pod, SockAddr.V4("192.168.1.11", 8443)).Result.Reason);
+    }
+
+    // sock4_wildcard_lookup_full: the loopback shortcut needs the host namespace (in_hostns), for HostPort as for
+    // NodePort; inside a pod, 127.0.0.1:hostPort is the pod's own localhost.
+    [Theory]
+    [InlineData("127.0.0.1", "0.0.0.0")]
+    [InlineData("::1", "::")]
+    public void HostPort_PodLoopback_IsThePodsOwn_NotTranslated(string loopback, string any)
+    {
+        var f = new LoadBalancerFixture();
+        bool v6 = loopback.Contains(':', StringComparison.Ordinal);
+        f.Lb.AddService(LoadBalancerFixture.Service(any, 8444, ServiceType.HostPort, backendPrefix: v6 ? "fd00:1::" : "10.1.0."));
+        SockAddr destination = v6 ? SockAddr.V6(loopback, 8444) : SockAddr.V4(loopback, 8444);
+        (HookResult fromPod, SockAddr unchanged, _) = f.Connect(f.Pod, destination);
+        Assert.Equal(HookResult.Proceed(HookReason.NoService), fromPod);
+        Assert.Equal(destination, unchanged);
+        Assert.Equal(HookReason.Translated, f.Connect(f.Host.InitialNamespace, destination).Result.Reason);
+    }
+
+    // __sock4_xlate_rev looks the service up with the scope switch: a Local-policy service with no node-local backend
+    // (external count 0) is found through its internal scope, so the entry the forward path wrote stays valid.
+    [Theory]
+    [InlineData("10.96.0.60", "10.1.0.")]
+    [InlineData("fd00::60", "fd00:1::")]
+    public void LocalPolicy_WithNoLocalBackend_ReverseTranslates(string vip, string backendPrefix)
+    {
+        var f = new LoadBalancerFixture();
+        ServiceSpec spec = LoadBalancerFixture.Service(vip, 53, protocol: SocketProtocol.Udp, backendPrefix: backendPrefix) with { TrafficPolicy = TrafficPolicy.Local };
+        f.Lb.AddService(spec); // every backend remote: the external scope holds none
+        Socket socket = f.Pod.CreateSocket(SocketProtocol.Udp);
+        bool v6 = vip.Contains(':', StringComparison.Ordinal);
+        SockAddr service = v6 ? SockAddr.V6(vip, 53) : SockAddr.V4(vip, 53);
+        SockAddr backend = service;
+        Assert.Equal(HookReason.Translated, f.Lb.SendMsg(socket, ref backend).Reason);
+        for (int i = 0; i < 3; i++)
+        {
+            SockAddr reply = backend;
+            Assert.Equal(HookReason.ReverseTranslated, f.Lb.RecvMsg(socket, ref reply).Reason);
+            Assert.Equal(service, reply);
+        }
+    }
+
+    // The reverse path's stale check re-runs sock4_wildcard_lookup_full for the original destination: once a remote
+    // node's address is forgotten, its NodePort no longer answers, and the entry goes.
+    [Fact]
+    public void NodePort_ReverseEntry_GoesStale_WhenTheRemoteNodeAddressIsRemoved()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("0.0.0.0", 30090, ServiceType.NodePort, protocol: SocketProtocol.Udp));
+        f.Lb.SetNodeAddress(IpAddr.Parse("192.168.1.11"), NodeAddressKind.RemoteNode);
+        Socket socket = f.Pod.CreateSocket(SocketProtocol.Udp);
+        SockAddr backend = SockAddr.V4("192.168.1.11", 30090);
+        Assert.Equal(HookReason.Translated, f.Lb.SendMsg(socket, ref backend).Reason);
+        SockAddr reply = backend;
+        Assert.Equal(HookReason.ReverseTranslated, f.Lb.RecvMsg(socket, ref reply).Reason);
+        Assert.Equal(SockAddr.V4("192.168.1.11", 30090), reply);
+
+        f.Lb.SetNodeAddress(IpAddr.Parse("192.168.1.11"), NodeAddressKind.None);
+        reply = backend;
+        Assert.Equal(HookReason.StaleReverseEntry, f.Lb.RecvMsg(socket, ref reply).Reason);
+        Assert.Equal(backend, reply);
+        Assert.Equal(HookReason.NoReverseEntry, f.Lb.GetPeerName(socket, ref reply).Reason);
+    }
+
+    // The same for loopback NodePort: an entry the host wrote is valid for the host's socket only.
+    [Fact]
+    public void LoopbackNodePort_ReverseEntry_IsValid_ForTheHostsSocket()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("0.0.0.0", 30091, ServiceType.NodePort));
+        (HookResult result, SockAddr backend, Socket socket) = f.Connect(f.Host.InitialNamespace, SockAddr.V4("127.0.0.1", 30091));
+        Assert.Equal(HookReason.Translated, result.Reason);
+        SockAddr peer = backend;
+        Assert.Equal(HookReason.ReverseTranslated, f.Lb.GetPeerName(socket, ref peer).Reason);
+        Assert.Equal(SockAddr.V4("127.0.0.1", 30091), peer);
+    }
+
+    // No Cilium version rejects a destination port of 0: the lookup misses and the hook proceeds (glibc's RFC 6724
+    // source-address selection connects a UDP socket to port 0).
+    [Theory]
+    [InlineData(SocketProtocol.Udp)]
+    [InlineData(SocketProtocol.Tcp)]
+    public void Port0_Proceeds_Untranslated(SocketProtocol protocol)
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.61", 53, protocol: protocol));
+        (HookResult result, SockAddr address, _) = f.Connect(f.Pod, SockAddr.V4("10.96.0.61", 0), protocol);
+        Assert.Equal(HookResult.Proceed(HookReason.NoService), result);
+        Assert.Equal(SockAddr.V4("10.96.0.61", 0), address);
+        (result, _, _) = f.Connect(f.Host.InitialNamespace, SockAddr.V4("127.0.0.1", 0), protocol);
+        Assert.Equal(HookResult.Proceed(HookReason.NoService), result);
+    }
+
+    // cil_sock_release deletes the entry of the socket's connected peer: {cookie, peer address, peer port}.
+    [Fact]
+    public void Release_DeletesTheConnectedPeersEntry_AndLeavesOtherSocketsEntries()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.62", 80));
+        (_, _, Socket first) = f.Connect(f.Pod, SockAddr.V4("10.96.0.62", 80));
+        (_, SockAddr secondPeer, Socket second) = f.Connect(f.Pod, SockAddr.V4("10.96.0.62", 80));
+        Assert.Equal(2, f.Lb.Tables.ReverseNat.Count);
+        f.Lb.Release(first);
+        Assert.Equal(1, f.Lb.Tables.ReverseNat.Count);
+        SockAddr peer = secondPeer;
+        Assert.Equal(HookReason.ReverseTranslated, f.Lb.GetPeerName(second, ref peer).Reason);
+    }
+
+    // An unconnected UDP socket has no peer: Cilium's release deletes nothing and leaves its sendmsg entries to the LRU.
+    [Fact]
+    public void Release_OfAnUnconnectedUdpSocket_LeavesItsEntriesToTheLru()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.63", 53, protocol: SocketProtocol.Udp, backends: 1));
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.64", 53, protocol: SocketProtocol.Udp, backends: 1, backendPrefix: "10.2.0."));
+        Socket socket = f.Pod.CreateSocket(SocketProtocol.Udp);
+        SockAddr a = SockAddr.V4("10.96.0.63", 53), b = SockAddr.V4("10.96.0.64", 53);
+        f.Lb.SendMsg(socket, ref a);
+        f.Lb.SendMsg(socket, ref b);
+        f.Lb.Release(socket);
+        Assert.Equal(2, f.Lb.Tables.ReverseNat.Count);
     }
 
     [Fact]
@@ -183,13 +304,11 @@ public sealed class LoadBalancerScenarioTests
     }
 
     [Fact]
-    public void Release_DeletesTheSocketsReverseEntries()
+    public void Release_DeletesTheConnectedUdpSocketsReverseEntry()
     {
         var f = new LoadBalancerFixture();
         f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.55", 53, protocol: SocketProtocol.Udp));
-        Socket socket = f.Pod.CreateSocket(SocketProtocol.Udp);
-        SockAddr backend = SockAddr.V4("10.96.0.55", 53);
-        f.Lb.SendMsg(socket, ref backend);
+        (_, SockAddr backend, Socket socket) = f.Connect(f.Pod, SockAddr.V4("10.96.0.55", 53), SocketProtocol.Udp);
         f.Lb.Release(socket);
         Assert.Equal(0, f.Lb.Tables.ReverseNat.Count);
         SockAddr reply = backend;
@@ -252,8 +371,6 @@ public sealed class LoadBalancerScenarioTests
         Assert.Equal(HookReason.ProtocolNotSupported, f.Lb.SendMsg(tcp, ref a).Reason);
         SockAddr v4WithV6Address = new(IpAddr.Parse("fd00::1"), 80, IsV6Socket: false);
         Assert.Equal(HookResult.Reject(HookReason.InvalidAddress), f.Lb.Connect(tcp, ref v4WithV6Address));
-        SockAddr port0 = SockAddr.V4("10.96.0.59", 0);
-        Assert.Equal(HookResult.Reject(HookReason.InvalidAddress), f.Lb.Connect(tcp, ref port0));
         Assert.Throws<ArgumentNullException>(() => f.Lb.Connect(null!, ref a));
     }
 
