@@ -227,9 +227,9 @@ public partial class LoadBalancer<TTables>
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(spec.Backends, nameof(spec));
-        if (spec.Protocol is not (SocketProtocol.Tcp or SocketProtocol.Udp))
+        if (spec.Protocol is not (SocketProtocol.Tcp or SocketProtocol.Udp or SocketProtocol.UdpLite))
         {
-            throw new ArgumentOutOfRangeException(nameof(spec), spec.Protocol, $"Unknown protocol {spec.Protocol}: only TCP and UDP services exist.");
+            throw new ArgumentOutOfRangeException(nameof(spec), spec.Protocol, $"Unsupported protocol {spec.Protocol}: the socket load balancer serves TCP, UDP and UDP-Lite.");
         }
 
         if (!Enum.IsDefined(spec.Type) || !Enum.IsDefined(spec.TrafficPolicy))
@@ -242,12 +242,16 @@ public partial class LoadBalancer<TTables>
             throw new ArgumentOutOfRangeException(nameof(spec), "The frontend port must not be 0.");
         }
 
-        bool wildcard = spec.Type is ServiceType.NodePort or ServiceType.HostPort;
-        if (wildcard != spec.Address.IsAny)
+        // HostPort is reached through the 0.0.0.0/:: surrogate only; NodePort through the surrogate and, as Cilium's agent
+        // installs them, through a frontend of its own on each node address (a direct hit, looked up first).
+        if (spec.Type == ServiceType.HostPort && !spec.Address.IsAny)
         {
-            throw new ArgumentException(wildcard
-                ? $"A {spec.Type} service's frontend is the unspecified address (0.0.0.0 or ::), not {spec.Address}."
-                : $"A {spec.Type} service needs a concrete frontend address, not {spec.Address}.", nameof(spec));
+            throw new ArgumentException($"A HostPort service's frontend is the unspecified address (0.0.0.0 or ::), not {spec.Address}.", nameof(spec));
+        }
+
+        if (spec.Type is not (ServiceType.NodePort or ServiceType.HostPort) && spec.Address.IsAny)
+        {
+            throw new ArgumentException($"A {spec.Type} service needs a concrete frontend address, not {spec.Address}.", nameof(spec));
         }
 
         bool inRange = spec.Port >= _nodePortMin && spec.Port <= _nodePortMax;

@@ -35,11 +35,10 @@ public partial class LoadBalancer<TTables>
         _host = host;
         _tables = tables;
         _time = options.Time;
-        // The system clock's timestamp is a clock_gettime call (~25 ns measured); Cilium reads a coarse clock
-        // (jiffies or seconds) and timeouts are whole seconds, so the system clock is read as TickCount64 (ms).
-        // An injected clock is read exactly as given.
+        // The system clock's timestamp is a clock_gettime call; Cilium reads a coarse clock in whole seconds, so the
+        // system clock is read as TickCount64 (ms) and divided. An injected clock is read as given, then divided.
         _coarseClock = ReferenceEquals(options.Time, TimeProvider.System);
-        _clockTicksPerSecond = _coarseClock ? 1000 : _time.TimestampFrequency;
+        _clockTicksPerSecond = _time.TimestampFrequency;
         _nodePortMin = options.NodePortMin;
         _nodePortMax = options.NodePortMax;
         _hostNetnsCookie = host.GetNetnsCookie(null); // constant for the host's lifetime (Cilium main: HOST_NETNS_COOKIE)
@@ -63,11 +62,11 @@ public partial class LoadBalancer<TTables>
         return result;
     }
 
-    /// <summary>cgroup/sendmsg4 and sendmsg6: the same translation per datagram, for unconnected UDP sockets.</summary>
+    /// <summary>cgroup/sendmsg4 and sendmsg6: the same translation per datagram, for unconnected UDP (and UDP-Lite) sockets.</summary>
     public HookResult SendMsg(Socket socket, ref SockAddr address)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        return socket.Protocol == SocketProtocol.Udp
+        return socket.Protocol is SocketProtocol.Udp or SocketProtocol.UdpLite
             ? Counted(TranslateForward(socket, ref address))
             : HookResult.Proceed(HookReason.ProtocolNotSupported);
     }
@@ -104,10 +103,21 @@ public partial class LoadBalancer<TTables>
             return Rejected(HookReason.InvalidAddress); // what the kernel itself refuses; port 0 is not (no service has it)
         }
 
+        if (socket.Protocol is not (SocketProtocol.Tcp or SocketProtocol.Udp or SocketProtocol.UdpLite))
+        {
+            return HookResult.Proceed(HookReason.ProtocolNotSupported); // sock_proto_enabled: -ENOTSUP, the syscall proceeds
+        }
+
         var key = new ServiceKey(address.Address, address.Port, 0, (byte)socket.Protocol, ServiceKey.ScopeExternal);
         if (!ResolveService(ref key, ownNetns == _hostNetnsCookie, out ServiceEntry service))
         {
             return HookResult.Proceed(HookReason.NoService);
+        }
+
+        // A service without backends fails the syscall before any guard (Cilium since v1.13; v1.10 treated it as no service).
+        if (service.Count == 0)
+        {
+            return Rejected(HookReason.NoBackend);
         }
 
         // The CVE-2020-8554 guard: an ExternalIP, or a HostPort reached through a non-loopback address, is translated
@@ -118,18 +128,13 @@ public partial class LoadBalancer<TTables>
             return HookResult.Proceed(HookReason.NotLocal);
         }
 
-        if (service.Count == 0)
-        {
-            return Rejected(HookReason.NoBackend);
-        }
-
         BackendEntry backend = default;
         bool byAffinity = false;
         var affinityKey = new AffinityKey(ownNetns, service.RevNatId);
         long now = 0;
         if ((service.Flags & ServiceTraits.Affinity) != 0)
         {
-            now = _coarseClock ? Environment.TickCount64 : _time.GetTimestamp();
+            now = NowSeconds();
             uint remembered = AffinityBackend(affinityKey, service, now);
             byAffinity = remembered != 0 && _tables.TryGetBackend(remembered, out backend); // a vanished backend falls back to selection
         }
@@ -231,6 +236,10 @@ public partial class LoadBalancer<TTables>
         return false;
     }
 
+    // bpf_mono_now(): whole seconds (bpf_ktime_get_sec), so an affinity expires on the clock's second boundaries.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long NowSeconds() => _coarseClock ? Environment.TickCount64 / 1000 : _time.GetTimestamp() / _clockTicksPerSecond;
+
     // lb_affinity_backend_id_by_netns: the remembered backend if the entry has not timed out and the backend still
     // belongs to the frontend (then last-used is refreshed in place); otherwise the entry is deleted and 0 returned.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -241,8 +250,8 @@ public partial class LoadBalancer<TTables>
             return 0;
         }
 
-        long timeout = service.BackendIdOrTimeout * _clockTicksPerSecond;
-        if (entry.LastUsed + timeout <= now || !_tables.IsAffinityMatch(new AffinityMatchKey(entry.BackendId, service.RevNatId)))
+        // Sticky for [last used, last used + timeout), in whole seconds as bpf_mono_now() counts them.
+        if (entry.LastUsed + service.BackendIdOrTimeout <= now || !_tables.IsAffinityMatch(new AffinityMatchKey(entry.BackendId, service.RevNatId)))
         {
             _tables.DeleteAffinity(key);
             return 0;

@@ -36,13 +36,13 @@ public sealed class NetNamespace
     public bool HasCookie => _cookie.IsAssigned;
 
     /// <summary>Creates a socket in this namespace.</summary>
-    /// <param name="protocol">TCP or UDP.</param>
+    /// <param name="protocol">The transport protocol (SCTP sockets exist so that the hooks' "not supported" path can be exercised).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="protocol"/> is not a defined <see cref="SocketProtocol"/>.</exception>
     public Socket CreateSocket(SocketProtocol protocol)
     {
-        if (protocol is not (SocketProtocol.Tcp or SocketProtocol.Udp))
+        if (!Enum.IsDefined(protocol))
         {
-            throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "Only TCP and UDP sockets are supported.");
+            throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "Unknown protocol: TCP, UDP, UDP-Lite and SCTP sockets exist.");
         }
 
         return new Socket(this, protocol);

@@ -7,8 +7,9 @@ public enum ServiceType
     ClusterIp = 0,
 
     /// <summary>
-    /// A node port: a surrogate frontend (0.0.0.0 or ::) reached by the wildcard lookup for a local or remote node
-    /// address, or for loopback from the host namespace only; the port must be in the NodePort range.
+    /// A node port, the port in the NodePort range: a surrogate frontend (0.0.0.0 or ::) reached by the wildcard
+    /// lookup for a local or remote node address, or for loopback from the host namespace only; and, as Cilium's agent
+    /// installs them, a frontend of its own on each node address (a direct hit, with its own rev-NAT id).
     /// </summary>
     NodePort = 1,
 
@@ -19,8 +20,9 @@ public enum ServiceType
     LoadBalancer = 3,
 
     /// <summary>
-    /// A host port: a surrogate frontend reached by the wildcard lookup for a local node address or loopback; the port
-    /// must be outside the NodePort range; a non-loopback destination is translated only when local.
+    /// A host port: a surrogate frontend reached by the wildcard lookup for a local node address, or for loopback from
+    /// the host namespace only; the port must be outside the NodePort range; a non-loopback destination is translated
+    /// only when local.
     /// </summary>
     HostPort = 4,
 }

@@ -144,7 +144,7 @@ public record struct AffinityEntry
         _tail = backendId;
     }
 
-    /// <summary>When the client last used the backend (a <see cref="TimeProvider"/> timestamp, or milliseconds for the system clock).</summary>
+    /// <summary>When the client last used the backend, in whole seconds of the load balancer's clock (bpf_mono_now()).</summary>
     public long LastUsed { readonly get => _lastUsed; set => _lastUsed = value; }
 
     /// <summary>The remembered backend.</summary>

@@ -237,6 +237,99 @@ public sealed class LoadBalancerScenarioTests
         Assert.Equal(HookResult.Proceed(HookReason.NoService), result);
     }
 
+    // Cilium's agent installs a NodePort frontend on each node address (its own rev-NAT id) beside the 0.0.0.0
+    // surrogate; __sock4_xlate_fwd's direct lookup runs first, the wildcard lookup only on a miss.
+    [Fact]
+    public void NodePort_OnANodeAddress_IsADirectFrontend_AheadOfTheSurrogate()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.SetNodeAddress(IpAddr.Parse("192.168.1.10"), NodeAddressKind.Local);
+        f.Lb.SetNodeAddress(IpAddr.Parse("192.168.1.11"), NodeAddressKind.RemoteNode);
+        f.Lb.AddService(LoadBalancerFixture.Service("0.0.0.0", 30100, ServiceType.NodePort, protocol: SocketProtocol.Udp, backends: 1, backendPrefix: "10.1.0."));
+        f.Lb.AddService(LoadBalancerFixture.Service("192.168.1.10", 30100, ServiceType.NodePort, protocol: SocketProtocol.Udp, backends: 1, backendPrefix: "10.2.0."));
+        (HookResult direct, SockAddr toDirect, Socket directSocket) = f.Connect(f.Pod, SockAddr.V4("192.168.1.10", 30100), SocketProtocol.Udp);
+        Assert.Equal(HookReason.Translated, direct.Reason);
+        Assert.Equal(SockAddr.V4("10.2.0.1", 8080), toDirect);
+        (HookResult wildcard, SockAddr toSurrogate, _) = f.Connect(f.Pod, SockAddr.V4("192.168.1.11", 30100), SocketProtocol.Udp);
+        Assert.Equal(HookReason.Translated, wildcard.Reason);
+        Assert.Equal(SockAddr.V4("10.1.0.1", 8080), toSurrogate);
+
+        SockAddr peer = toDirect;
+        Assert.Equal(HookReason.ReverseTranslated, f.Lb.GetPeerName(directSocket, ref peer).Reason);
+        Assert.Equal(SockAddr.V4("192.168.1.10", 30100), peer);
+        // Its own rev-NAT id: deleting the direct frontend makes its entries stale even though the surrogate still answers.
+        Assert.True(f.Lb.DeleteService(IpAddr.Parse("192.168.1.10"), 30100, SocketProtocol.Udp));
+        peer = toDirect;
+        Assert.Equal(HookReason.StaleReverseEntry, f.Lb.GetPeerName(directSocket, ref peer).Reason);
+        Assert.Throws<ArgumentException>(() => f.Lb.AddService(LoadBalancerFixture.Service("192.168.1.10", 8080, ServiceType.HostPort)));
+    }
+
+    // sock_proto_enabled: TCP, UDP and UDP-Lite; any other socket gets -ENOTSUP inside the hook and proceeds untranslated.
+    [Fact]
+    public void UdpLite_IsHandledAsUdp_AndOtherProtocolsProceedUntranslated()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.65", 5000, protocol: SocketProtocol.UdpLite, backends: 3));
+        f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.66", 5000, protocol: SocketProtocol.Udp));
+        Socket lite = f.Pod.CreateSocket(SocketProtocol.UdpLite);
+        SockAddr first = SockAddr.V4("10.96.0.65", 5000);
+        Assert.Equal(HookReason.Translated, f.Lb.SendMsg(lite, ref first).Reason);
+        for (int i = 0; i < 5; i++)
+        {
+            SockAddr again = SockAddr.V4("10.96.0.65", 5000);
+            f.Lb.SendMsg(lite, ref again);
+            Assert.Equal(first, again); // the socket cookie picks the slot, as for UDP
+        }
+
+        SockAddr reply = first;
+        Assert.Equal(HookReason.ReverseTranslated, f.Lb.RecvMsg(lite, ref reply).Reason);
+        SockAddr udpService = SockAddr.V4("10.96.0.66", 5000);
+        Assert.Equal(HookResult.Proceed(HookReason.NoService), f.Lb.SendMsg(lite, ref udpService)); // the protocol is in the key
+
+        Socket sctp = f.Pod.CreateSocket(SocketProtocol.Sctp);
+        SockAddr destination = SockAddr.V4("10.96.0.66", 5000);
+        Assert.Equal(HookResult.Proceed(HookReason.ProtocolNotSupported), f.Lb.Connect(sctp, ref destination));
+        Assert.Equal(SockAddr.V4("10.96.0.66", 5000), destination);
+        Assert.Equal(HookResult.Proceed(HookReason.ProtocolNotSupported), f.Lb.SendMsg(sctp, ref destination));
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.67", 5000, protocol: SocketProtocol.Sctp)));
+    }
+
+    // bpf_mono_now() counts whole seconds: an entry used at 1.999 s (second 1) with a 30 s timeout is sticky through
+    // second 30 and gone at 31.000 s, 29.001 s after its use, as in the kernel.
+    [Fact]
+    public void Affinity_ExpiresOnTheClocksSecondBoundaries()
+    {
+        var clock = new MillisecondClock(1_999);
+        var host = new NetworkHost();
+        var lb = new SocketLoadBalancer(host, new LoadBalancerOptions
+        {
+            ServiceMapSize = 64, BackendMapSize = 64, AffinityMapSize = 64, AffinityMatchMapSize = 64, ReverseNatMapSize = 64, Time = clock,
+        });
+        lb.AddService(LoadBalancerFixture.Service("10.96.0.68", 80, affinitySeconds: 30, backends: 16));
+        NetNamespace pod = host.CreateNamespace();
+        HookReason Connect()
+        {
+            SockAddr address = SockAddr.V4("10.96.0.68", 80);
+            return lb.Connect(pod.CreateSocket(SocketProtocol.Tcp), ref address).Reason;
+        }
+
+        Assert.Equal(HookReason.Translated, Connect());     // last used: second 1
+        clock.Set(30_999);
+        Assert.Equal(HookReason.TranslatedByAffinity, Connect()); // second 30 < 1 + 30; refreshed to second 30
+        clock.Set(60_000);
+        Assert.Equal(HookReason.Translated, Connect());     // second 60 = 30 + 30: expired, 29.001 s after the last use
+    }
+
+    // Since v1.13 a service with no backend fails the syscall before the ExternalIP guard is consulted.
+    [Fact]
+    public void ZeroBackends_AreCheckedBeforeTheExternalIpGuard()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.AddService(LoadBalancerFixture.Service("203.0.113.9", 80, ServiceType.ExternalIp, backends: 0));
+        HookResult result = f.Connect(f.Pod, SockAddr.V4("203.0.113.9", 80)).Result; // not a local address
+        Assert.Equal(HookResult.Reject(HookReason.NoBackend), result);
+    }
+
     // cil_sock_release deletes the entry of the socket's connected peer: {cookie, peer address, peer port}.
     [Fact]
     public void Release_DeletesTheConnectedPeersEntry_AndLeavesOtherSocketsEntries()
@@ -386,7 +479,7 @@ public sealed class LoadBalancerScenarioTests
         Assert.Throws<ArgumentException>(() => f.Lb.AddService(good with { Address = IpAddr.Parse("fd00::61") })); // v6 frontend, v4 backends
         Assert.Throws<ArgumentException>(() => f.Lb.AddService(good with { Address = IpAddr.Parse("10.96.0.61"), Backends = [good.Backends[0], good.Backends[0]] }));
         Assert.Throws<ArgumentException>(() => f.Lb.AddService(good with { Address = IpAddr.AnyV4, Type = ServiceType.NodePort })); // port 80 not a node port
-        Assert.Throws<ArgumentException>(() => f.Lb.AddService(good with { Type = ServiceType.NodePort, Port = 30000 })); // concrete address
+        Assert.Throws<ArgumentException>(() => f.Lb.AddService(good with { Type = ServiceType.HostPort, Port = 8080 })); // a HostPort on a concrete address
         Assert.Throws<ArgumentOutOfRangeException>(() => f.Lb.AddService(good with { Address = IpAddr.Parse("10.96.0.61"), AffinityTimeout = TimeSpan.FromMilliseconds(1500) }));
         Assert.Throws<InvalidOperationException>(() => f.Lb.AddService(good)); // duplicate frontend
         Assert.Throws<InvalidOperationException>(() => f.Lb.UpdateService(good with { Port = 81 })); // no such frontend
@@ -404,5 +497,17 @@ public sealed class LoadBalancerScenarioTests
         Assert.Equal(16, System.Runtime.CompilerServices.Unsafe.SizeOf<AffinityEntry>());    // lb_affinity_val
         Assert.Equal(8, System.Runtime.CompilerServices.Unsafe.SizeOf<AffinityMatchKey>());  // lb_affinity_match
         Assert.Equal(32, System.Runtime.CompilerServices.Unsafe.SizeOf<ReverseNatKey>());    // ipv6_revnat_tuple
+    }
+
+    /// <summary>A clock in milliseconds, set by the test.</summary>
+    private sealed class MillisecondClock(long milliseconds) : TimeProvider
+    {
+        private long _milliseconds = milliseconds;
+
+        public override long TimestampFrequency => 1000;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _milliseconds);
+
+        public void Set(long milliseconds) => Interlocked.Exchange(ref _milliseconds, milliseconds);
     }
 }

@@ -54,5 +54,6 @@ public sealed class NetnsCookieProperties
     {
         var host = new NetworkHost();
         Assert.Throws<ArgumentOutOfRangeException>(() => host.InitialNamespace.CreateSocket((SocketProtocol)1));
+        Assert.Equal(SocketProtocol.Sctp, host.InitialNamespace.CreateSocket(SocketProtocol.Sctp).Protocol);
     }
 }
