@@ -17,6 +17,9 @@ using PerfKit.Bench.Infrastructure;
 //   EventPipe recording of a workload in a suspended child process, and its analysis (TraceEvent)
 // PerfKit.Bench kernel-check [--sequences N] [--max-steps N] [--map KIND] [--probe]
 //   PerfKit's maps against the running kernel's, op for op; exit 0 identical, 1 divergent, 2 not runnable
+// PerfKit.Bench hook-latency [--calls N] [--out DIR]
+//   every hook path's latency distribution (HdrHistogram) beside the baseline's, a control plane churning, and a full
+//   reverse-NAT LRU with and without StealBeforeShrink; results in perf-results/local/hook-latency/<date-time>/
 // PerfKit.Bench kernel [--rounds N] [--out DIR]
 //   the kernel's own speed beside PerfKit's in one run; results in perf-results/local/kernel/<date-time>/
 switch (args.Length > 0 ? args[0] : null)
@@ -35,6 +38,8 @@ switch (args.Length > 0 ? args[0] : null)
         return PerfKit.Bench.Memory.MemoryCommand.Run(args[1..]); // memory [--entries N] [--out DIR]
     case "overhead":
         return PerfKit.Bench.Diagnostics.OverheadCommand.Run(args[1..]); // overhead [--rounds N] [--out DIR]
+    case "hook-latency":
+        return PerfKit.Bench.Hooks.HookLatencyCommand.Run(args[1..]);
     case "kernel":
         return PerfKit.Bench.Kernel.KernelBaselineCommand.Run(args[1..]);
     case "kernel-check":
@@ -123,6 +128,11 @@ if (defaultRun && !failed)
     PerfKit.Bench.Memory.MemoryCommand.Run([]);
     Console.WriteLine("Instrumentation cost, paired ...");
     PerfKit.Bench.Diagnostics.OverheadCommand.Run([]);
+    Console.WriteLine("Hook latency distributions ...");
+    if (PerfKit.Bench.Hooks.HookLatencyCommand.Run(["--out", Path.Combine(artifacts!, "hook-latency")]) != 0)
+    {
+        return 1;
+    }
     Console.WriteLine("Hit rates ...");
     if (PerfKit.Bench.HitRate.HitRateCommand.Run([]) != 0)
     {

@@ -44,6 +44,9 @@ public partial class LoadBalancer<TTables>
         _hostNetnsCookie = host.GetNetnsCookie(null); // constant for the host's lifetime (Cilium main: HOST_NETNS_COOKIE)
     }
 
+    /// <summary>The host whose sockets the hooks serve.</summary>
+    public NetworkHost Host => _host;
+
     /// <summary>The tables the hooks run on.</summary>
     public TTables Tables => _tables;
 

@@ -38,6 +38,12 @@ public sealed class LoadBalancerOptions
     /// <summary>Flavor of the two LRU maps (Cilium uses the common LRU by default).</summary>
     public LruFlavor LruFlavor { get; init; } = LruFlavor.Common;
 
+    /// <summary>
+    /// Beyond Cilium and the kernel: the two LRU maps steal free nodes from other CPUs before they evict
+    /// (<see cref="LruHashMapOptions.StealBeforeShrink"/>). Off by default.
+    /// </summary>
+    public bool StealBeforeShrink { get; init; }
+
     /// <summary>Hash seed of every map; null for random seeds.</summary>
     public ulong? HashSeed { get; init; }
 

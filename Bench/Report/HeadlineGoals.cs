@@ -55,15 +55,12 @@ public static class HeadlineGoals
         new("Zipf get-or-add ≥ 2× the running kernel's throughput, 2 threads", "MapZipfBenchmarks", r =>
             Ratio(KernelNet(r, "KernelCommon", ("Threads", "2")), Mean(r, "Common", ("Threads", "2")), atLeast: 2, "LruHashMap Common", "kernel LRU_HASH", throughput: true),
             "sharing one map costs each operation a similar number of nanoseconds on both sides (the kernel command reports it), which is a larger share of PerfKit's shorter operations."),
-        new("Hook ClusterIP connect ≤ 60 ns", "HookPathBenchmarks", r =>
-            Absolute(Mean(r, "Hook", ("Path", "ClusterIpConnect"), ("Threads", "1"), ("Tables", "PerfKit")), Mean(r, "Hook", ("Path", "ClusterIpConnect"), ("Threads", "1"), ("Tables", "DotNetBaseline")), 60),
-            "on the edge: BenchmarkDotNet runs of HookPathBenchmarks gave 59.1 ns (commit 3a79fbd), 68.9 and 60.5 ns (36d82bb), 58.9 ns (dee8851), 58.4 ns (79ddfd9), 71.5, 82.0 and 59.1 ns for the same hook code (runs 221124, 223223, 224930), 58.1 and 60.7 ns (231730, 231913), then 65.5 ns (233615, whose five fixed warmup rounds ended while the figure was still falling, 148 → 63 ns over twenty rounds) and 58.2, 57.1, 55.4 and 57.4 ns (234818, 235024, 000917 and 002302, warming up until stable); the baseline stayed at 131–142 ns. The figure also depends on what tiered PGO does in each process: with PGO off (DOTNET_TieredPGO=0) it was 72 ns before the hot members were marked AggressiveInlining (38ecd31) and 54–57 ns after. Where it goes (perf, standalone harness): three locked instructions, about 5 ns each (the CPU's local LRU lock to take a node, the reverse-NAT bucket lock, the socket's record lock, which stands in for the kernel's lock_sock around the hook), the new key's reverse-NAT bucket line (a random line of the 262,144-bucket array; 29 % of the path's samples once the keys outgrow L2), the LRU refill every 128 inserts (about 4 ns) and four hash lookups."),
-        new("Hook affinity hit ≤ 80 ns", "HookPathBenchmarks", r =>
-            Absolute(Mean(r, "Hook", ("Path", "AffinityHit"), ("Threads", "1"), ("Tables", "PerfKit")), Mean(r, "Hook", ("Path", "AffinityHit"), ("Threads", "1"), ("Tables", "DotNetBaseline")), 80),
-            "the ClusterIP connect work plus the affinity lookup, the affinity-match lookup and the in-place refresh of last-used under the bucket lock. The figure has been bimodal between processes with the code unchanged, 57.1–62.2 ns in some runs (79ddfd9, 221124, 231730, 234818, 235024, 000917) and 70.4–77.0 ns in others (223223, 224930, 231913, 233615, 002302), flat within each process. Before 38ecd31 that followed what tiered PGO inlined (with PGO off, 81 ns); since the hot members are marked AggressiveInlining it is 60–62 ns with PGO off, and the slow processes are not a code difference: the JIT's final listing of TranslateForward had the same instructions (8,603 bytes) in a 59 ns process and a 68 ns one (filtered runs with DOTNET_JitDisasm, not kept); the standalone harness, in rounds like BenchmarkDotNet's, gives 59–64 ns in every process."),
-        new("Hooks ≥ 3× ConcurrentDictionary + MemoryCache, mixed workload", "HookMixedBenchmarks", r =>
-            Ratio(Mean(r, "Baseline", ("Threads", "1")), Mean(r, "PerfKit", ("Threads", "1")), atLeast: 3, "PerfKit", "baseline", throughput: true),
-            "not reachable with the kernel's maps against this baseline. With every table in cache the mix is already below 3×: priced at the same run's per-path figures it gives the ratio in the next sentence, because the paths the mix is made of are 1.7–2.4× faster than the baseline's (run 231730: connect 2.34×, release 2.39×, UDP sendmsg 1.66×; recvmsg 3.3×) and their remaining work is what the kernel's algorithm requires: a bucket lock and the CPU's LRU lock to insert the reverse-NAT entry and the same two to delete it at release (locked instructions, about 5 ns each here), and five hash lookups. At Cilium's default sizes the cache misses come on top, for both sides, and they lower the ratio further: the kernel sizes each bucket array to max entries (65,536 buckets for services and backends, 262,144 for reverse NAT), so most bucket lines hold one live entry, and perf puts the new reverse-NAT key's bucket line alone at 17 % of all samples. Decomposed in a standalone harness (same workload, a build that stops after the backend lookup): the service, slot and backend lookups take 72–109 ns a call on PerfKit's maps (78–109 before a1aeced, 72–89 after) and 64–73 ns on ConcurrentDictionary, the full calls 248–375 and 443–511 ns (a slow phase of the machine). Filling the plain maps' free lists as the kernel does (a1aeced: a block per CPU, so a service's entries are neighbours) took 13.5 % off the mix (harness, 11 back-to-back pairs, medians 251 → 217 ns, lower in 10 of 11). BenchmarkDotNet runs: 1.20×, 1.64×, 1.79×, 1.85×, 2.47×, 1.94×, 1.87×, then 1.92×, 1.50×, 1.41×, 1.96×, 2.05× and 2.12× after it (runs 231730, 231913, 233615, 234818, 235024, 000917; the baseline at 283–391 ns, ours at 138–262 ns, with standard deviations up to 40 ns), and 1.95× (002302: 160 vs 312 ns) in the first run of the dual-stack mix (cd1dd54: every service with an IPv6 frontend too, 20 % of the operations IPv6, as reference §5 has it).",
+        .. Enum.GetValues<Hooks.HookPath>().Select(path => new BenchmarkGoal(
+            $"Hook {path} ≥ 2× ConcurrentDictionary + MemoryCache, 1 and 2 threads", "HookPathBenchmarks", r => HookPathRatio(r, path),
+            "the same hook logic runs on both tables, so the ratio is what PerfKit's maps save on this path's lookups and inserts; where it is short, the per-path latency distributions (-- hook-latency) show whether the mean is the common case or a tail.")),
+        new("Hooks ≥ 2× ConcurrentDictionary + MemoryCache, mixed workload", "HookMixedBenchmarks", r =>
+            Ratio(Mean(r, "Baseline", ("Threads", "1")), Mean(r, "PerfKit", ("Threads", "1")), atLeast: 2, "PerfKit", "baseline", throughput: true),
+            "the mix is made of the per-path calls above, so it can only reach 2× where they do; the next sentence prices it at this run's per-path figures, with every table in cache, and the tables at Cilium's sizes add cache misses to both sides.",
             MixedFloorContext),
     ];
 
@@ -90,7 +87,7 @@ public static class HeadlineGoals
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"Same run: 3× needs at most {baseline / 3:F0} ns a call (baseline {baseline:F0} ns). Priced at this run's per-path figures (small tables, ClusterIP paths: 65 % release + connect, 20 % UDP connect or sendmsg, 14 % recvmsg or getpeername, 1 % release), the mix's calls take {ours:F0} ns on PerfKit's maps and {theirs:F0} ns on the baseline's: {theirs / ours:F2}× with every table in cache, before the cache misses of tables at Cilium's default sizes, which the mix adds to both.");
+            $"Same run: 2× needs at most {baseline / 2:F0} ns a call (baseline {baseline:F0} ns). Priced at this run's per-path figures (small tables, ClusterIP paths: 65 % release + connect, 20 % UDP connect or sendmsg, 14 % recvmsg or getpeername, 1 % release), the mix's calls take {ours:F0} ns on PerfKit's maps and {theirs:F0} ns on the baseline's: {theirs / ours:F2}× with every table in cache, before the cache misses of tables at Cilium's default sizes, which the mix adds to both.");
     }
 
     /// <summary>The instrumentation's cost with no listener, from the paired <c>overhead</c> command: passes when the whole 95 % interval is at most 2 %.</summary>
@@ -127,6 +124,21 @@ public static class HeadlineGoals
         string oursText = throughput ? $"{ours} {1000 / b:N1} Mops/s" : $"{ours} {Ns(a)}";
         string baseText = throughput ? $"{baseline} {1000 / a:N1} Mops/s" : $"{baseline} {Ns(b)}";
         return new GoalOutcome(oursText, baseText, ratio, ratio.ToString("F2", CultureInfo.InvariantCulture) + "×", pass, string.Empty);
+    }
+
+    /// <summary>One hook path's speedup over the baseline tables: the smaller of the 1- and 2-thread ratios, both shown.</summary>
+    private static GoalOutcome? HookPathRatio(IReadOnlyList<BenchmarkResult> run, Hooks.HookPath path)
+    {
+        double? Hook(string threads, string tables) => Mean(run, "Hook", ("Path", path.ToString()), ("Threads", threads), ("Tables", tables));
+        if (Hook("1", "PerfKit") is not double ours1 || Hook("1", "DotNetBaseline") is not double base1
+            || Hook("2", "PerfKit") is not double ours2 || Hook("2", "DotNetBaseline") is not double base2)
+        {
+            return null;
+        }
+
+        double one = base1 / ours1, two = base2 / ours2, worst = Math.Min(one, two);
+        return new GoalOutcome($"{Ns(ours1)} · {Ns(ours2)} (1 · 2 threads)", $"{Ns(base1)} · {Ns(base2)}", worst,
+            string.Create(CultureInfo.InvariantCulture, $"{one:F2}× · {two:F2}×"), worst >= 2, string.Empty);
     }
 
     /// <summary>A kernel row's mean less its bare BPF loop's (the <c>KernelLoopAlone</c> row with the same parameters): the map calls alone.</summary>

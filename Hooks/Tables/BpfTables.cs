@@ -23,8 +23,14 @@ public readonly struct BpfTables : ILoadBalancerTables
         _backends = new(new HashMapOptions { MaxEntries = options.BackendMapSize, PossibleCpus = cpus, HashSeed = options.HashSeed });
         _affinityMatch = new(new HashMapOptions { MaxEntries = options.AffinityMatchMapSize, PossibleCpus = cpus, HashSeed = options.HashSeed });
         _nodeAddresses = new(new HashMapOptions { MaxEntries = options.NodeAddressMapSize, PossibleCpus = cpus, HashSeed = options.HashSeed });
-        Affinity = new(new LruHashMapOptions { MaxEntries = options.AffinityMapSize, PossibleCpus = cpus, Flavor = options.LruFlavor, HashSeed = options.HashSeed });
-        ReverseNat = new(new LruHashMapOptions { MaxEntries = options.ReverseNatMapSize, PossibleCpus = cpus, Flavor = options.LruFlavor, HashSeed = options.HashSeed });
+        Affinity = new(new LruHashMapOptions
+        {
+            MaxEntries = options.AffinityMapSize, PossibleCpus = cpus, Flavor = options.LruFlavor, HashSeed = options.HashSeed, StealBeforeShrink = options.StealBeforeShrink,
+        });
+        ReverseNat = new(new LruHashMapOptions
+        {
+            MaxEntries = options.ReverseNatMapSize, PossibleCpus = cpus, Flavor = options.LruFlavor, HashSeed = options.HashSeed, StealBeforeShrink = options.StealBeforeShrink,
+        });
     }
 
     /// <summary>The session-affinity LRU (lb6_affinity).</summary>
