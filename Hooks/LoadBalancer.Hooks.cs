@@ -226,7 +226,9 @@ public partial class LoadBalancer<TTables>
             : _tables.NodeAddressKindOf(destination) == NodeAddressKind.Local);
         if (eligible)
         {
-            key.Address = destination.AnyOfFamily;
+            // The surrogate is looked up from the external scope, as every lb_lookup_service call starts: a direct lookup
+            // that followed a Local-policy entry to a missing internal one left the key in the internal scope.
+            key = key with { Address = destination.AnyOfFamily, Scope = ServiceKey.ScopeExternal };
             ServiceTraits required = nodePortRange ? ServiceTraits.NodePort : ServiceTraits.HostPort;
             if (LookupService(ref key, out service) && (service.Flags & required) != 0)
             {

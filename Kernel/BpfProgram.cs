@@ -77,10 +77,12 @@ public sealed unsafe class BpfProgram : IDisposable
     /// <summary>
     /// Runs the program <paramref name="repeat"/> times on the calling thread's CPU (BPF_PROG_TEST_RUN), with
     /// <paramref name="dataIn"/> as the packet; for XDP at least 14 bytes. The packet as the program left it is
-    /// copied into <paramref name="dataOut"/> when one is given. A run interrupted by a signal (the runtime
-    /// suspending threads for a GC) is started again.
+    /// copied into <paramref name="dataOut"/> when one is given.
     /// </summary>
-    /// <exception cref="BpfException">The kernel refused the run.</exception>
+    /// <exception cref="BpfException">
+    /// The kernel refused the run, or a signal interrupted it between repetitions (EINTR, only with
+    /// <paramref name="repeat"/> &gt; 1): the runs already made may have changed maps, so it is not started again.
+    /// </exception>
     public BpfTestRunResult TestRun(ReadOnlySpan<byte> dataIn, Span<byte> dataOut = default, int repeat = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(repeat);
@@ -92,28 +94,18 @@ public sealed unsafe class BpfProgram : IDisposable
             fixed (byte* input = dataIn)
             fixed (byte* output = dataOut)
             {
-                while (true)
+                var attr = new BpfSyscall.TestRunAttr
                 {
-                    var attr = new BpfSyscall.TestRunAttr
-                    {
-                        ProgFd = (uint)_fd.DangerousGetHandle(),
-                        DataSizeIn = (uint)dataIn.Length,
-                        DataIn = (ulong)input,
-                        DataSizeOut = (uint)dataOut.Length,
-                        DataOut = (ulong)output,
-                        Repeat = (uint)repeat,
-                    };
-                    long result = BpfSyscall.Invoke(BpfSyscall.ProgTestRun, ref attr, out Errno errno);
-                    if (result >= 0)
-                    {
-                        return new BpfTestRunResult(attr.Retval, attr.Duration, (int)attr.DataSizeOut);
-                    }
-
-                    if (errno != Errno.EINTR)
-                    {
-                        throw new BpfException($"BPF_PROG_TEST_RUN ({Type}, {dataIn.Length} bytes, repeat {repeat})", errno);
-                    }
-                }
+                    ProgFd = (uint)_fd.DangerousGetHandle(),
+                    DataSizeIn = (uint)dataIn.Length,
+                    DataIn = (ulong)input,
+                    DataSizeOut = (uint)dataOut.Length,
+                    DataOut = (ulong)output,
+                    Repeat = (uint)repeat,
+                };
+                return BpfSyscall.Invoke(BpfSyscall.ProgTestRun, ref attr, out Errno errno) >= 0
+                    ? new BpfTestRunResult(attr.Retval, attr.Duration, (int)attr.DataSizeOut)
+                    : throw new BpfException($"BPF_PROG_TEST_RUN ({Type}, {dataIn.Length} bytes, repeat {repeat})", errno);
             }
         }
         finally

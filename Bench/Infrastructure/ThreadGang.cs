@@ -122,7 +122,7 @@ public sealed class ThreadGang : IDisposable
             IReadOnlyList<int> online = KernelCpus.Online;
             return [.. Enumerable.Range(0, members).Select(i => online[i % online.Count])];
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             return [];
         }
@@ -135,7 +135,14 @@ public sealed class ThreadGang : IDisposable
             return;
         }
 
-        CpuAffinity.Set(_cpus[member]);
-        t_pinnedCpuPlusOne = _cpus[member] + 1;
+        try
+        {
+            CpuAffinity.Set(_cpus[member]);
+            t_pinnedCpuPlusOne = _cpus[member] + 1;
+        }
+        catch (BpfException)
+        {
+            // A CPU went offline, or affinity is not ours to set (a restricted container): the member runs unpinned.
+        }
     }
 }

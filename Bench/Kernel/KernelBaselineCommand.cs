@@ -228,17 +228,31 @@ public static class KernelBaselineCommand
 
                 _ = Lru?.Update(key, key) ?? Hash!.Update(key, key);
             }
+
+            // An LRU update never fails for want of room: it evicts. Both sides must hold every key they were given.
+            int kernelKeys = Kernel.Keys<ulong>().Count, perfKitKeys = Lru?.Count ?? Hash!.Count;
+            if (kernelKeys != prefill.Count || perfKitKeys != prefill.Count)
+            {
+                throw new InvalidOperationException($"the {kind} maps evicted while being filled ({kernelKeys} and {perfKitKeys} of {prefill.Count} keys kept)");
+            }
         }
 
         public KernelMapKind Kind { get; }
 
         public BpfMap Kernel { get; }
 
+        /// <summary>The key streams and loop programs of this pair's scenarios, closed with it.</summary>
+        public List<IDisposable> Owned { get; } = [];
+
         public LruHashMap<ulong, ulong>? Lru { get; }
 
         public HashMap<ulong, ulong>? Hash { get; }
 
-        public void Dispose() => Kernel.Dispose();
+        public void Dispose()
+        {
+            Owned.ForEach(o => o.Dispose());
+            Kernel.Dispose();
+        }
     }
 
     /// <summary>One workload on one map pair at one thread count, with both sides' loops.</summary>
@@ -259,6 +273,7 @@ public static class KernelBaselineCommand
             _streams = streams;
             Threads = threads;
             _kernelLoop = KernelLoop.Create(workload, pair.Kernel, streams);
+            pair.Owned.Add(_kernelLoop);
             _kernelOverhead = overhead;
             _positions = new long[KernelCpus.PossibleCount];
         }
@@ -279,12 +294,15 @@ public static class KernelBaselineCommand
             ulong[] keys = [.. Enumerable.Range(0, LookupKeys).Select(i => (ulong)i).OrderBy(_ => random.Next())];
             ulong[] hits = [.. Enumerable.Range(0, LookupBatch).Select(_ => (ulong)random.Next(LookupKeys))];
             ulong[] misses = [.. hits.Select(k => k + LookupKeys)];
-            var pair = new MapPair(kind, 2 * LookupKeys, keys);
+            // The per-CPU flavor fills CPU 0's own list (max_entries / CPUs nodes): sized so the keys fit there with room.
+            var pair = new MapPair(kind, 2 * LookupKeys * (kind == KernelMapKind.LruPerCpu ? KernelCpus.PossibleCount : 1), keys);
             var hitStreams = new KeyStreams([.. Enumerable.Repeat(hits, KernelCpus.PossibleCount)]);
             var missStreams = new KeyStreams([.. Enumerable.Repeat(misses, KernelCpus.PossibleCount)]);
             var overhead = KernelLoop.Create(LoopWorkload.Overhead, null, hitStreams);
+            var missOverhead = KernelLoop.Create(LoopWorkload.Overhead, null, missStreams);
+            pair.Owned.AddRange([hitStreams, missStreams, overhead, missOverhead]);
             yield return new Scenario(LookupHit, LoopWorkload.Lookup, pair, hitStreams, 1, overhead);
-            yield return new Scenario(LookupMiss, LoopWorkload.Lookup, pair, missStreams, 1, KernelLoop.Create(LoopWorkload.Overhead, null, missStreams));
+            yield return new Scenario(LookupMiss, LoopWorkload.Lookup, pair, missStreams, 1, missOverhead);
             yield return new Scenario(UpdateExisting, LoopWorkload.Update, pair, hitStreams, 1, overhead);
         }
 
@@ -293,6 +311,7 @@ public static class KernelBaselineCommand
             var pair = new MapPair(kind, ZipfCapacity, []);
             var streams = new KeyStreams([.. Enumerable.Range(0, KernelCpus.PossibleCount).Select(cpu => new ZipfSampler(ZipfKeySpace, 0.86, seed: 1000 + cpu).Sample(ZipfStream))]);
             var overhead = KernelLoop.Create(LoopWorkload.Overhead, null, streams);
+            pair.Owned.AddRange([streams, overhead]);
             for (int threads = 1; threads <= Math.Min(2, cpuCount); threads++)
             {
                 yield return new Scenario(Zipf, LoopWorkload.LookupOrUpdate, pair, streams, threads, overhead);

@@ -22,7 +22,7 @@ public sealed class KernelRow : IDisposable
     /// <param name="kind">The kernel map.</param>
     /// <param name="capacity">max_entries, as the class's maps.</param>
     /// <param name="prefill">Keys inserted first (value = key).</param>
-    /// <param name="streamsByThread">Each benchmark thread's keys, of one power-of-two length; thread i runs on CPU i.</param>
+    /// <param name="streamsByThread">Each benchmark thread's keys, of one power-of-two length; thread i runs on the i-th online CPU.</param>
     /// <param name="workload">What each iteration does.</param>
     public KernelRow(KernelMapKind kind, int capacity, IReadOnlyList<ulong> prefill, IReadOnlyList<ulong[]> streamsByThread, LoopWorkload workload)
     {
@@ -40,8 +40,14 @@ public sealed class KernelRow : IDisposable
             }
         }
 
-        // One stream per possible CPU; CPUs beyond the threads replay the first thread's (they are never used).
-        _streams = new KeyStreams([.. Enumerable.Range(0, KernelCpus.PossibleCount).Select(cpu => streamsByThread[cpu < streamsByThread.Count ? cpu : 0])]);
+        // One stream per possible CPU: thread i's on the CPU it is pinned to (ConformanceRunner.Cpus[i]); CPUs no
+        // thread runs on replay the first thread's.
+        IReadOnlyList<int> cpus = ConformanceRunner.Cpus;
+        _streams = new KeyStreams([.. Enumerable.Range(0, KernelCpus.PossibleCount).Select(cpu =>
+        {
+            int thread = Enumerable.Range(0, streamsByThread.Count).FirstOrDefault(t => cpus[t % cpus.Count] == cpu, -1);
+            return streamsByThread[thread >= 0 ? thread : 0];
+        })]);
         _loop = KernelLoop.Create(workload, _map, _streams);
         _alone = KernelLoop.Create(LoopWorkload.Overhead, null, _streams);
     }

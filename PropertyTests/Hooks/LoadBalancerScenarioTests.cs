@@ -264,6 +264,22 @@ public sealed class LoadBalancerScenarioTests
         Assert.Throws<ArgumentException>(() => f.Lb.AddService(LoadBalancerFixture.Service("192.168.1.10", 8080, ServiceType.HostPort)));
     }
 
+    // Every lb4_lookup_service call starts from the external scope: a direct hit on a Local-policy frontend whose
+    // internal entry is gone (mid-delete: the control plane removes it first) must not leave the wildcard lookup in
+    // the internal scope, where the Cluster-policy surrogate has no entry.
+    [Fact]
+    public void WildcardLookup_StartsFromTheExternalScope_AfterALocalPolicyMiss()
+    {
+        var f = new LoadBalancerFixture();
+        f.Lb.SetNodeAddress(IpAddr.Parse("192.168.1.10"), NodeAddressKind.Local);
+        f.Lb.AddService(LoadBalancerFixture.Service("0.0.0.0", 30110, ServiceType.NodePort, backends: 1, backendPrefix: "10.1.0."));
+        f.Lb.AddService(LoadBalancerFixture.Service("192.168.1.10", 30110, ServiceType.NodePort, backends: 1, backendPrefix: "10.2.0.") with { TrafficPolicy = TrafficPolicy.Local });
+        f.Lb.Tables.DeleteService(new ServiceKey(IpAddr.Parse("192.168.1.10"), 30110, 0, (byte)SocketProtocol.Tcp, ServiceKey.ScopeInternal));
+        (HookResult result, SockAddr address, _) = f.Connect(f.Pod, SockAddr.V4("192.168.1.10", 30110));
+        Assert.Equal(HookReason.Translated, result.Reason);
+        Assert.Equal(SockAddr.V4("10.1.0.1", 8080), address); // the surrogate's backend
+    }
+
     // sock_proto_enabled: TCP, UDP and UDP-Lite; any other socket gets -ENOTSUP inside the hook and proceeds untranslated.
     [Fact]
     public void UdpLite_IsHandledAsUdp_AndOtherProtocolsProceedUntranslated()
