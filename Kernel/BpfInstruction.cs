@@ -38,7 +38,6 @@ public readonly record struct BpfInstruction
 }
 
 /// <summary>The eBPF registers: r0 return value, r1–r5 arguments (clobbered by calls), r6–r9 callee-saved, r10 the read-only frame pointer.</summary>
-#pragma warning disable CA1707 // register names as the instruction set spells them
 public enum BpfRegister
 {
     /// <summary>Return value of calls and of the program.</summary>
@@ -74,7 +73,6 @@ public enum BpfRegister
     /// <summary>The frame pointer (read-only; the 512-byte stack lies below it).</summary>
     R10,
 }
-#pragma warning restore CA1707
 
 /// <summary>The 64-bit ALU operations PerfKit's programs use (the operation bits of <c>BPF_ALU64</c>).</summary>
 public enum BpfAluOperation : byte

@@ -192,29 +192,16 @@ public sealed unsafe class BpfMap : IDisposable
 
     private Errno Element(int command, void* key, void* value, ulong flags)
     {
-        bool added = false;
-        try
+        using var fd = new HandleLease(_fd);
+        var attr = new BpfSyscall.ElemAttr
         {
-            // Holds the descriptor open for the call, so a concurrent Dispose cannot close (and the process reuse)
-            // its number between reading it and the kernel resolving it.
-            _fd.DangerousAddRef(ref added);
-            var attr = new BpfSyscall.ElemAttr
-            {
-                MapFd = (uint)_fd.DangerousGetHandle(),
-                Key = (ulong)key,
-                ValueOrNextKey = (ulong)value,
-                Flags = flags,
-            };
-            BpfSyscall.Invoke(command, ref attr, out Errno errno);
-            return errno;
-        }
-        finally
-        {
-            if (added)
-            {
-                _fd.DangerousRelease();
-            }
-        }
+            MapFd = (uint)fd.Value,
+            Key = (ulong)key,
+            ValueOrNextKey = (ulong)value,
+            Flags = flags,
+        };
+        BpfSyscall.Invoke(command, ref attr, out Errno errno);
+        return errno;
     }
 
     private void CheckSizes<TKey, TValue>()

@@ -29,12 +29,30 @@ public sealed unsafe class BpfProgram : IDisposable
     /// <summary>The program's file descriptor.</summary>
     public KernelFileDescriptor Handle => _fd;
 
-    /// <summary>Loads <paramref name="builder"/>'s instructions (its maps must still be open).</summary>
+    /// <summary>Loads <paramref name="builder"/>'s instructions, holding the maps it refers to open until the kernel has them.</summary>
+    /// <exception cref="ObjectDisposedException">A map the program refers to was disposed before the load.</exception>
     /// <inheritdoc cref="Load(BpfProgramType, ReadOnlySpan{BpfInstruction}, uint, string)"/>
     public static BpfProgram Load(BpfProgramType type, BpfProgramBuilder builder, uint expectedAttachType = 0, string name = "perfkit")
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return Load(type, builder.Build(), expectedAttachType, name);
+        BpfInstruction[] instructions = builder.Build();
+        var held = new List<KernelFileDescriptor>();
+        try
+        {
+            foreach (KernelFileDescriptor map in builder.Maps)
+            {
+                // The instructions carry each map's descriptor number: it must still name that map when the kernel reads it.
+                bool added = false;
+                map.DangerousAddRef(ref added);
+                held.Add(map);
+            }
+
+            return Load(type, instructions, expectedAttachType, name);
+        }
+        finally
+        {
+            held.ForEach(m => m.DangerousRelease());
+        }
     }
 
     /// <summary>
@@ -86,34 +104,22 @@ public sealed unsafe class BpfProgram : IDisposable
     public BpfTestRunResult TestRun(ReadOnlySpan<byte> dataIn, Span<byte> dataOut = default, int repeat = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(repeat);
-        bool added = false;
-        try
+        using var fd = new HandleLease(_fd);
+        fixed (byte* input = dataIn)
+        fixed (byte* output = dataOut)
         {
-            // Keeps the descriptor number valid for the call against a concurrent Dispose.
-            _fd.DangerousAddRef(ref added);
-            fixed (byte* input = dataIn)
-            fixed (byte* output = dataOut)
+            var attr = new BpfSyscall.TestRunAttr
             {
-                var attr = new BpfSyscall.TestRunAttr
-                {
-                    ProgFd = (uint)_fd.DangerousGetHandle(),
-                    DataSizeIn = (uint)dataIn.Length,
-                    DataIn = (ulong)input,
-                    DataSizeOut = (uint)dataOut.Length,
-                    DataOut = (ulong)output,
-                    Repeat = (uint)repeat,
-                };
-                return BpfSyscall.Invoke(BpfSyscall.ProgTestRun, ref attr, out Errno errno) >= 0
-                    ? new BpfTestRunResult(attr.Retval, attr.Duration, (int)attr.DataSizeOut)
-                    : throw new BpfException($"BPF_PROG_TEST_RUN ({Type}, {dataIn.Length} bytes, repeat {repeat})", errno);
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                _fd.DangerousRelease();
-            }
+                ProgFd = (uint)fd.Value,
+                DataSizeIn = (uint)dataIn.Length,
+                DataIn = (ulong)input,
+                DataSizeOut = (uint)dataOut.Length,
+                DataOut = (ulong)output,
+                Repeat = (uint)repeat,
+            };
+            return BpfSyscall.Invoke(BpfSyscall.ProgTestRun, ref attr, out Errno errno) >= 0
+                ? new BpfTestRunResult(attr.Retval, attr.Duration, (int)attr.DataSizeOut)
+                : throw new BpfException($"BPF_PROG_TEST_RUN ({Type}, {dataIn.Length} bytes, repeat {repeat})", errno);
         }
     }
 

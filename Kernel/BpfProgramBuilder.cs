@@ -21,10 +21,7 @@ public sealed class BpfProgramBuilder
     private readonly List<(int Index, BpfLabel Target)> _jumps = [];
     private readonly List<KernelFileDescriptor> _maps = [];
 
-    /// <summary>Instructions emitted so far (a 64-bit load counts two).</summary>
-    public int Count => _instructions.Count;
-
-    /// <summary>The maps the program refers to; keep them open until the program is loaded.</summary>
+    /// <summary>The maps the program refers to (<see cref="BpfProgram.Load(BpfProgramType, BpfProgramBuilder, uint, string)"/> holds them open while it loads).</summary>
     public IReadOnlyList<KernelFileDescriptor> Maps => _maps;
 
     /// <summary>A new label, placed later with <see cref="Mark"/>.</summary>

@@ -2,7 +2,6 @@ namespace PerfKit.Kernel;
 
 /// <summary>The Linux errno values the bpf(2) commands and their neighbours return, by their C names.</summary>
 /// <remarks>An errno without a name here still round-trips: <see cref="ErrnoNames.NameOf"/> prints it as <c>errno N</c>.</remarks>
-#pragma warning disable CA1707 // the C names, so that a message can be searched for in the kernel's sources
 public enum Errno
 {
     /// <summary>Success.</summary>
@@ -68,7 +67,6 @@ public enum Errno
     /// <summary>The kernel's internal "not supported" (leaks out of some bpf(2) commands).</summary>
     ENOTSUPP = 524,
 }
-#pragma warning restore CA1707
 
 /// <summary>Names for <see cref="Errno"/> values.</summary>
 public static class ErrnoNames

@@ -17,26 +17,11 @@ public static unsafe class SocketCookies
     private static ulong Read(Socket socket, int option, string name)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        bool added = false;
-        try
-        {
-            // The descriptor stays open (and its number ours) for the call.
-            socket.SafeHandle.DangerousAddRef(ref added);
-            ulong value = 0;
-            uint length = sizeof(ulong);
-            if (LibC.GetSockOpt(socket.SafeHandle.DangerousGetHandle(), LibC.SolSocket, option, &value, &length) < 0)
-            {
-                throw new BpfException($"getsockopt({name})", LibC.LastErrno);
-            }
-
-            return value;
-        }
-        finally
-        {
-            if (added)
-            {
-                socket.SafeHandle.DangerousRelease();
-            }
-        }
+        using var fd = new HandleLease(socket.SafeHandle);
+        ulong value = 0;
+        uint length = sizeof(ulong);
+        return LibC.GetSockOpt(fd.Value, LibC.SolSocket, option, &value, &length) < 0
+            ? throw new BpfException($"getsockopt({name})", LibC.LastErrno)
+            : value;
     }
 }

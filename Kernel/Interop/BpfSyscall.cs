@@ -15,8 +15,6 @@ internal static unsafe class BpfSyscall
     internal const int MapDeleteElem = 3;
     internal const int MapGetNextKey = 4;
     internal const int ProgLoad = 5;
-    internal const int ProgAttach = 8;
-    internal const int ProgDetach = 9;
     internal const int ProgTestRun = 10;
     internal const int MapLookupAndDeleteElem = 21;
 
@@ -121,15 +119,5 @@ internal static unsafe class BpfSyscall
         [FieldOffset(24)] public ulong DataOut;
         [FieldOffset(32)] public uint Repeat;
         [FieldOffset(36)] public uint Duration;
-    }
-
-    /// <summary>BPF_PROG_ATTACH / BPF_PROG_DETACH's fields.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 16)]
-    internal struct AttachAttr
-    {
-        [FieldOffset(0)] public uint TargetFd;
-        [FieldOffset(4)] public uint AttachBpfFd;
-        [FieldOffset(8)] public uint AttachType;
-        [FieldOffset(12)] public uint AttachFlags;
     }
 }

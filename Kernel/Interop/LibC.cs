@@ -29,14 +29,6 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "unshare", SetLastError = true)]
     internal static partial int Unshare(int flags);
 
-    [LibraryImport(Library, EntryPoint = "setns", SetLastError = true)]
-    internal static partial int SetNs(int fd, int nsType);
-
-    [LibraryImport(Library, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    internal static partial int Open(string path, int flags);
-
-    internal const int ORdOnly = 0;
-    internal const int OCloExec = 0x80000;
     internal const int CloneNewNet = 0x40000000;
     internal const int SolSocket = 1;
     internal const int SoCookie = 57;

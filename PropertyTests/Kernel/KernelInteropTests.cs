@@ -101,24 +101,22 @@ public sealed class KernelInteropTests
     public void CpuAffinity_Pin_MovesTheThread_AndRestores()
     {
         LiveKernel.Require();
-        RunOnDedicatedThread(() =>
+        // On the test thread: each pin restores the thread's previous affinity when disposed.
+        foreach (int cpu in KernelCpus.Online)
         {
-            foreach (int cpu in KernelCpus.Online)
+            using (CpuAffinity.Pin(cpu))
             {
-                using (CpuAffinity.Pin(cpu))
+                for (int i = 0; i < 100; i++)
                 {
-                    for (int i = 0; i < 100; i++)
-                    {
-                        Assert.Equal(cpu, CpuAffinity.CurrentCpu);
-                        Thread.Yield();
-                    }
+                    Assert.Equal(cpu, CpuAffinity.CurrentCpu);
+                    Thread.Yield();
                 }
             }
+        }
 
-            // Restored: with every online CPU allowed again, pinning elsewhere still works.
-            using AffinityScope again = CpuAffinity.Pin(KernelCpus.Online[^1]);
-            Assert.Equal(KernelCpus.Online[^1], CpuAffinity.CurrentCpu);
-        });
+        // Restored: with every online CPU allowed again, pinning elsewhere still works.
+        using AffinityScope again = CpuAffinity.Pin(KernelCpus.Online[^1]);
+        Assert.Equal(KernelCpus.Online[^1], CpuAffinity.CurrentCpu);
     }
 
     [Fact]
@@ -202,26 +200,4 @@ public sealed class KernelInteropTests
     // come and go with the runtime and other tests, these only with PerfKit.Kernel.
     private static int OpenDescriptors() => Directory.GetFiles("/proc/self/fd")
         .Count(fd => new FileInfo(fd).LinkTarget is { } target && target.StartsWith("anon_inode:bpf", StringComparison.Ordinal));
-
-    internal static void RunOnDedicatedThread(Action body)
-    {
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                body();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        }
-    }
 }
