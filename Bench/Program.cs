@@ -121,7 +121,7 @@ if (artifacts is not null)
     Console.WriteLine($"Results: {Path.Combine(artifacts, "results")}");
 }
 
-if (defaultRun && !failed)
+if (defaultRun && !failed && artifacts is not null) // a default run names no --artifacts, so it has its run folder
 {
     // The rest of the headline: memory, hit rates (needs ../shared/traces; skipped with a warning if absent), the report.
     Console.WriteLine("Memory table ...");
@@ -129,7 +129,7 @@ if (defaultRun && !failed)
     Console.WriteLine("Instrumentation cost, paired ...");
     PerfKit.Bench.Diagnostics.OverheadCommand.Run([]);
     Console.WriteLine("Hook latency distributions ...");
-    if (PerfKit.Bench.Hooks.HookLatencyCommand.Run(["--out", Path.Combine(artifacts!, "hook-latency")]) != 0)
+    if (PerfKit.Bench.Hooks.HookLatencyCommand.Run(["--out", Path.Combine(artifacts, "hook-latency")]) != 0)
     {
         return 1;
     }

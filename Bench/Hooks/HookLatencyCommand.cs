@@ -34,7 +34,7 @@ public static class HookLatencyCommand
     public static int Run(IReadOnlyList<string> args)
     {
         int calls = 200_000;
-        string output = Path.Combine(RepositoryPaths.PerfResults, "local", "hook-latency", DateTime.UtcNow.ToString("yyyy-MM-dd_HHmmss", CultureInfo.InvariantCulture));
+        string output = RepositoryPaths.LocalRun("hook-latency");
         if (!BenchCommandLine.TryReadOptions(args, 0, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
             {
                 ["--calls"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out calls) && calls is >= 10_000 and <= 10_000_000,
@@ -101,7 +101,7 @@ public static class HookLatencyCommand
         }
         while (warm.Elapsed < WarmUp);
 
-        var histogram = new LongHistogram(60_000_000_000L, 3);
+        LongHistogram histogram = LatencyHistogram.Create();
         using (ControlPlaneChurn.Start(lb))
         {
             for (int i = 0; i < calls; i++)
@@ -109,7 +109,7 @@ public static class HookLatencyCommand
                 bodies.Prepare(0);
                 long start = Stopwatch.GetTimestamp();
                 bodies.Measure(0);
-                histogram.RecordValue(Nanoseconds(Stopwatch.GetTimestamp() - start));
+                LatencyHistogram.RecordSince(histogram, start);
             }
         }
 
@@ -132,7 +132,7 @@ public static class HookLatencyCommand
         }
 
         Socket[] fresh = [.. Enumerable.Range(0, calls).Select(_ => pod.CreateSocket(SocketProtocol.Tcp))];
-        var histogram = new LongHistogram(60_000_000_000L, 3);
+        LongHistogram histogram = LatencyHistogram.Create();
         using (ControlPlaneChurn.Start(lb))
         {
             foreach (Socket socket in fresh)
@@ -140,7 +140,7 @@ public static class HookLatencyCommand
                 SockAddr address = clusterIp;
                 long start = Stopwatch.GetTimestamp();
                 lb.Connect(socket, ref address);
-                histogram.RecordValue(Nanoseconds(Stopwatch.GetTimestamp() - start));
+                LatencyHistogram.RecordSince(histogram, start);
             }
         }
 
@@ -160,14 +160,11 @@ public static class HookLatencyCommand
     private static Result Summarize(string scenario, string tables, HistogramBase h) =>
         new(scenario, tables, h.TotalCount, h.GetMean(), h.GetValueAtPercentile(50), h.GetValueAtPercentile(99), h.GetValueAtPercentile(99.9), h.GetMaxValue());
 
-    private static long Nanoseconds(long ticks) =>
-        Stopwatch.Frequency == 1_000_000_000 ? ticks : (long)(ticks * (1e9 / Stopwatch.Frequency));
-
     /// <summary>A control plane on another thread: a set of services whose backends change about every millisecond.</summary>
     private sealed class ControlPlaneChurn : IDisposable
     {
         private readonly Thread _thread;
-        private volatile bool _stop;
+        private volatile bool _stop; // volatile: the churn loop re-reads it every pass instead of hoisting the read out of the loop
 
         private ControlPlaneChurn(Action<Func<bool>> body)
         {

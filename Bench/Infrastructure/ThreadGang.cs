@@ -10,9 +10,8 @@ namespace PerfKit.Bench.Infrastructure;
 /// </summary>
 /// <remarks>
 /// <para>Members are pinned, member i to the i-th online CPU (round robin when there are more members than CPUs), as
-/// the kernel's CPUs each run their own work. Unpinned, both members were seen on one CPU for whole runs (sched_getcpu
-/// at the end of each share), and the per-CPU LRU flavor at 2 threads measured 0.56–1.4× its 1-thread throughput over
-/// five runs of MapZipfBenchmarks; pinned, 1.32–1.51× over three.</para>
+/// the kernel's CPUs each run their own work. Unpinned, the scheduler can keep both members on one CPU for a whole run,
+/// and a 2-thread figure then measures time sharing rather than the structure under test.</para>
 /// <para>/// A one-member gang runs the body on the caller with no synchronisation at all. Otherwise the fixed cost per run is
 /// two barrier phases: under a microsecond while the members spin between back-to-back runs, tens of microseconds
 /// when a parked member must be woken, which is why runs are given many operations.</para>
@@ -107,6 +106,13 @@ public sealed class ThreadGang : IDisposable
             _body!(index);
             _barrier.SignalAndWait();
         }
+    }
+
+    /// <summary>The CPU gang member <paramref name="member"/> is pinned to, or null where members run unpinned.</summary>
+    public static int? CpuOf(int member)
+    {
+        int[] cpus = CpusFor(member + 1);
+        return cpus.Length == 0 ? null : cpus[member];
     }
 
     // Online CPUs for each member; empty where CPUs cannot be pinned (not Linux, no sysfs), and the gang runs unpinned.

@@ -39,7 +39,7 @@ public static class KernelBaselineCommand
     public static int Run(IReadOnlyList<string> args)
     {
         int rounds = 5;
-        string output = Path.Combine(RepositoryPaths.PerfResults, "local", "kernel", DateTime.UtcNow.ToString("yyyy-MM-dd_HHmmss", CultureInfo.InvariantCulture));
+        string output = RepositoryPaths.LocalRun("kernel");
         if (!BenchCommandLine.TryReadOptions(args, 0, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
             {
                 ["--rounds"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out rounds) && rounds is >= 1 and <= 99,
@@ -66,8 +66,8 @@ public static class KernelBaselineCommand
             }
 
             var samples = scenarios.ToDictionary(s => s, _ => (Kernel: new List<double>(), PerfKit: new List<double>()));
-            // Warm-up, twice over: the maps' steady state, and tiered compilation of the slow paths the loops call
-            // (a single pass left the first round's PerfKit figures up to 2x high).
+            // Warm-up, twice over: the maps reach their steady state, and the slow paths the loops call (compiled in
+            // tiers, unlike the loops) reach their final code before the first measured round.
             for (int pass = 0; pass < 2; pass++)
             {
                 foreach (Scenario scenario in scenarios)
@@ -200,7 +200,7 @@ public static class KernelBaselineCommand
         public MapPair(KernelMapKind kind, int capacity, IReadOnlyList<ulong> prefill)
         {
             Kind = kind;
-            Kernel = kind.CreateKernelMap(capacity, "perfkit_base");
+            Kernel = FilledKernelMap.Create(kind, capacity, prefill, "perfkit_base");
             int possible = KernelCpus.PossibleCount;
             if (kind == KernelMapKind.Hash)
             {
@@ -216,24 +216,18 @@ public static class KernelBaselineCommand
                 });
             }
 
-            // Filled from CPU 0 on both sides, so that the per-CPU flavor's entries sit on the same CPU's lists.
-            using AffinityScope pin = CpuAffinity.Pin(0);
+            // From CPU 0, as the kernel map was filled.
             using CpuPin cpuPin = Cpu.Pin(0);
             foreach (ulong key in prefill)
             {
-                if (Kernel.Update(key, key) != Errno.None)
-                {
-                    throw new InvalidOperationException($"the kernel's {kind} map refused key {key} while being filled");
-                }
-
                 _ = Lru?.Update(key, key) ?? Hash!.Update(key, key);
             }
 
-            // An LRU update never fails for want of room: it evicts. Both sides must hold every key they were given.
-            int kernelKeys = Kernel.Keys<ulong>().Count, perfKitKeys = Lru?.Count ?? Hash!.Count;
-            if (kernelKeys != prefill.Count || perfKitKeys != prefill.Count)
+            // An LRU update never fails for want of room: it evicts. PerfKit's map must hold every key, as the kernel's does.
+            int kept = Lru?.Count ?? Hash!.Count;
+            if (kept != prefill.Count)
             {
-                throw new InvalidOperationException($"the {kind} maps evicted while being filled ({kernelKeys} and {perfKitKeys} of {prefill.Count} keys kept)");
+                throw new InvalidOperationException($"PerfKit's {kind} map kept {kept} of the {prefill.Count} keys it was filled with");
             }
         }
 
@@ -342,7 +336,7 @@ public static class KernelBaselineCommand
             int operations = 1 << 20;
             HistogramBase[] histograms = PinnedThreads.Run<HistogramBase>(used, i =>
             {
-                var histogram = new LongHistogram(10_000_000_000L, 3);
+                LongHistogram histogram = LatencyHistogram.Create();
                 ulong[] stream = _streams.Streams[used[i]];
                 if (Pair.Lru is { } lru)
                 {

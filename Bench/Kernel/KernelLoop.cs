@@ -11,13 +11,13 @@ namespace PerfKit.Bench.Kernel;
 /// </summary>
 /// <remarks>
 /// Each call runs the program once and is timed by the caller's clock, as the managed loops are. Not with a repeat
-/// count: an XDP test run with repeat &gt; 1 cost about 16.5 ms more per call here whatever the count (repeat 1:
-/// about 4 µs a call), outside the kernel's own timer but in the wall time of a concurrent run on the other CPU.
-/// The call's fixed cost is in the bare loop too, and subtracted with it.
+/// count: an XDP test run with repeat &gt; 1 adds milliseconds to every call whatever the count, outside the kernel's
+/// own timer but inside the wall time of a concurrent run on the other CPU. The call's fixed cost is in the bare loop
+/// too, and subtracted with it.
 /// </remarks>
 public sealed class KernelLoop : IDisposable
 {
-    /// <summary>Iterations of one run: enough to dwarf a call's fixed cost, few enough for the verifier, which walks every iteration (loads take 0.1–0.3 s).</summary>
+    /// <summary>Iterations of one run: enough to dwarf a call's fixed cost, few enough for the verifier, which walks every iteration.</summary>
     public const int Iterations = 4096;
 
     private const short KeySlot = -16, ValueSlot = -24, IndexSlot = -4;

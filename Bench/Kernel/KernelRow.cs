@@ -1,3 +1,4 @@
+using PerfKit.Bench.Infrastructure;
 using PerfKit.Conformance;
 using PerfKit.Kernel;
 
@@ -22,41 +23,34 @@ public sealed class KernelRow : IDisposable
     /// <param name="kind">The kernel map.</param>
     /// <param name="capacity">max_entries, as the class's maps.</param>
     /// <param name="prefill">Keys inserted first (value = key).</param>
-    /// <param name="streamsByThread">Each benchmark thread's keys, of one power-of-two length; thread i runs on the i-th online CPU.</param>
+    /// <param name="streamsByThread">Each benchmark thread's keys, of one power-of-two length; thread i is gang member i (<see cref="ThreadGang.CpuOf"/>).</param>
     /// <param name="workload">What each iteration does.</param>
     public KernelRow(KernelMapKind kind, int capacity, IReadOnlyList<ulong> prefill, IReadOnlyList<ulong[]> streamsByThread, LoopWorkload workload)
     {
         ArgumentNullException.ThrowIfNull(prefill);
         ArgumentNullException.ThrowIfNull(streamsByThread);
-        _map = kind.CreateKernelMap(capacity, "perfkit_bdn");
-        using (CpuAffinity.Pin(0))
-        {
-            foreach (ulong key in prefill)
-            {
-                if (_map.Update(key, key) != Errno.None)
-                {
-                    throw new InvalidOperationException($"the kernel's {kind} map refused key {key} while being filled");
-                }
-            }
-        }
+        _map = FilledKernelMap.Create(kind, capacity, prefill, "perfkit_bdn");
 
-        // One stream per possible CPU: thread i's on the CPU it is pinned to (ConformanceRunner.Cpus[i]); CPUs no
-        // thread runs on replay the first thread's.
-        IReadOnlyList<int> cpus = ConformanceRunner.Cpus;
+        // One stream per possible CPU: thread i's on the CPU its gang member is pinned to; CPUs no thread runs on
+        // replay the first thread's.
         _streams = new KeyStreams([.. Enumerable.Range(0, KernelCpus.PossibleCount).Select(cpu =>
         {
-            int thread = Enumerable.Range(0, streamsByThread.Count).FirstOrDefault(t => cpus[t % cpus.Count] == cpu, -1);
+            int thread = Enumerable.Range(0, streamsByThread.Count).FirstOrDefault(t => ThreadGang.CpuOf(t) == cpu, -1);
             return streamsByThread[thread >= 0 ? thread : 0];
         })]);
         _loop = KernelLoop.Create(workload, _map, _streams);
         _alone = KernelLoop.Create(LoopWorkload.Overhead, null, _streams);
     }
 
-    /// <summary>Runs <paramref name="operations"/> iterations (a multiple of <see cref="KernelLoop.Iterations"/>, one call each) of the workload on CPU <paramref name="thread"/>.</summary>
-    public void Run(int thread, int operations) => Run(_loop, thread, operations);
+    /// <summary>
+    /// Runs <paramref name="operations"/> iterations (a multiple of <see cref="KernelLoop.Iterations"/>, one call each) of
+    /// the workload on the calling thread's CPU, which a <see cref="ThreadGang"/> member is pinned to: each CPU's
+    /// program runs walk that CPU's stream.
+    /// </summary>
+    public void Run(int operations) => Run(_loop, operations);
 
     /// <summary>The same loop without the map calls.</summary>
-    public void RunLoopAlone(int thread, int operations) => Run(_alone, thread, operations);
+    public void RunLoopAlone(int operations) => Run(_alone, operations);
 
     /// <inheritdoc />
     public void Dispose()
@@ -67,9 +61,8 @@ public sealed class KernelRow : IDisposable
         _map.Dispose();
     }
 
-    private static void Run(KernelLoop loop, int thread, int operations)
+    private static void Run(KernelLoop loop, int operations)
     {
-        CpuAffinity.Set(ConformanceRunner.Cpus[thread % ConformanceRunner.Cpus.Count]);
         for (int call = operations / KernelLoop.Iterations; call > 0; call--)
         {
             loop.RunOnce();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using HdrHistogram;
+using PerfKit.Bench.Infrastructure;
 using PerfKit.Maps;
 
 namespace PerfKit.Bench.Kernel;
@@ -77,15 +78,15 @@ public static class ManagedLoop
                 map.Update(key, key);
             }
 
-            histogram.RecordValue(TicksToNanoseconds(Stopwatch.GetTimestamp() - start));
+            LatencyHistogram.RecordSince(histogram, start);
         }
 
         position += operations;
     }
 
     // The loops are compiled fully optimized at once (AggressiveOptimization): a measurement calls each only a few
-    // times, too few for tiered compilation to replace its on-stack-replacement code, which varied the figures
-    // by up to 2× between otherwise identical runs. The map members they call inline into them as usual.
+    // times, too few for tiered compilation to replace its on-stack-replacement code, so its figures would depend on
+    // how far tiering had got. The map members they call inline into them as usual.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static ulong Overhead(ulong[] stream, long position, int operations)
     {
@@ -144,7 +145,4 @@ public static class ManagedLoop
 
         return misses;
     }
-
-    private static long TicksToNanoseconds(long ticks) =>
-        Stopwatch.Frequency == 1_000_000_000 ? ticks : (long)(ticks * (1e9 / Stopwatch.Frequency));
 }

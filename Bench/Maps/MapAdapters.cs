@@ -52,8 +52,7 @@ public static class MapOps
     /// <summary>Get-or-add of <paramref name="count"/> keys starting at <paramref name="start"/>.</summary>
     /// <remarks>
     /// Compiled fully optimized at once: it is called once per thread per invocation, so tiered compilation reaches its
-    /// final code only after many invocations, and until then the loop runs earlier tiers' code (a standalone loop of
-    /// the per-CPU flavor at 2 threads: 48–58 ns an operation for its first rounds, about 20 ns after).
+    /// final code only after many invocations, and until then the measured loop would run earlier tiers' code.
     /// </remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void GetOrAdds<TMap>(TMap map, ulong[] keys, int start, int count)

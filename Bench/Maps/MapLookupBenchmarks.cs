@@ -78,9 +78,9 @@ public class MapLookupBenchmarks : IDisposable
     // One program run walks the 1,024 keys four times (its loop is KernelLoop.Iterations long).
     [Benchmark(OperationsPerInvoke = KernelLoop.Iterations, Description = "Kernel LRU_HASH, BPF program lookup")]
     [BenchmarkCategory(KernelRow.Category)]
-    public void Kernel() => _kernel!.Run(0, KernelLoop.Iterations);
+    public void Kernel() => _kernel!.Run(KernelLoop.Iterations);
 
     [Benchmark(OperationsPerInvoke = KernelLoop.Iterations, Description = "Kernel, the BPF loop alone (subtract)")]
     [BenchmarkCategory(KernelRow.Category)]
-    public void KernelLoopAlone() => _kernel!.RunLoopAlone(0, KernelLoop.Iterations);
+    public void KernelLoopAlone() => _kernel!.RunLoopAlone(KernelLoop.Iterations);
 }

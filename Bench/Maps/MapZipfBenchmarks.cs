@@ -63,9 +63,9 @@ public class MapZipfBenchmarks : IDisposable
         int share = TotalOperations / Threads;
         _kernelCommon = new KernelRow(KernelMapKind.LruCommon, Capacity, [], _samples, LoopWorkload.LookupOrUpdate);
         _kernelPerCpu = new KernelRow(KernelMapKind.LruPerCpu, Capacity, [], _samples, LoopWorkload.LookupOrUpdate);
-        _kernelCommonBody = thread => _kernelCommon.Run(thread, share);
-        _kernelPerCpuBody = thread => _kernelPerCpu.Run(thread, share);
-        _kernelLoopBody = thread => _kernelCommon.RunLoopAlone(thread, share);
+        _kernelCommonBody = _ => _kernelCommon.Run(share);
+        _kernelPerCpuBody = _ => _kernelPerCpu.Run(share);
+        _kernelLoopBody = _ => _kernelCommon.RunLoopAlone(share);
     }
 
     [GlobalCleanup]
