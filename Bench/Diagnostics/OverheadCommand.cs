@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Text;
-using PerfKit.Bench.Infrastructure;
+using System.CommandLine;
+using PerfKit.Bench.Cli;
+using PerfKit.Bench.Results;
 using PerfKit.Diagnostics;
 
 namespace PerfKit.Bench.Diagnostics;
@@ -25,20 +27,22 @@ public static class OverheadCommand
     /// <summary>The paired result: mean ns per operation of each copy, the mean per-round difference and its 95 % interval.</summary>
     public sealed record Result(int Rounds, double InstrumentedNs, double UninstrumentedNs, double DifferencePercent, double LowPercent, double HighPercent);
 
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(IReadOnlyList<string> args)
-    {
-        int rounds = 300;
-        string output = Path.Combine(RepositoryPaths.PerfResults, "overhead");
-        if (!BenchCommandLine.TryReadOptions(args, 0, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
-            {
-                ["--rounds"] = v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out rounds) && rounds is >= 10 and <= 100_000,
-                ["--out"] = v => (output = Path.GetFullPath(v)) is not null,
-            }, "overhead [--rounds N (10-100000)] [--out DIR]"))
-        {
-            return 2;
-        }
+    /// <summary>Paired rounds unless <c>--rounds</c> says otherwise.</summary>
+    public const int DefaultRounds = 300;
 
+    /// <summary>The <c>overhead</c> command.</summary>
+    public static Command Create()
+    {
+        Option<int> rounds = CliOptions.Whole("--rounds", "paired rounds of about 5 ms per copy", DefaultRounds, 10, 100_000);
+        Option<DirectoryInfo?> output = CliOptions.Out("overhead");
+        var command = new Command("overhead", "The instrumentation's cost with no listener: instrumented and uninstrumented copies of the kit, paired in one process") { rounds, output };
+        command.SetAction(parsed => Run(parsed.GetValue(rounds), parsed.GetValue(output)?.FullName ?? RunFolders.NewCommandRun("overhead")));
+        return command;
+    }
+
+    /// <summary>Measures <paramref name="rounds"/> paired rounds and writes overhead.csv and README.md into <paramref name="output"/>; returns the exit code.</summary>
+    public static int Run(int rounds, string output)
+    {
         if (!PerfKitDiagnostics.IsSupported)
         {
             return BenchCommandLine.Fail($"{PerfKitDiagnostics.IsSupportedSwitch} is off in this process: there is no instrumented copy to measure.");
@@ -46,6 +50,7 @@ public static class OverheadCommand
 
         Func<int, long>[] instrumented = [.. Enumerable.Range(0, CopiesPerSide).Select(i => LoadCopy(instrumented: true, i))];
         Func<int, long>[] uninstrumented = [.. Enumerable.Range(0, CopiesPerSide).Select(i => LoadCopy(instrumented: false, i))];
+        WorkloadBanner.Print($"overhead: {rounds} paired rounds, {CopiesPerSide} copies a side");
         Result result = Measure(instrumented, uninstrumented, rounds);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"instrumented {result.InstrumentedNs:F2} ns/op, uninstrumented {result.UninstrumentedNs:F2} ns/op: {result.DifferencePercent:+0.00;−0.00} % (95 % interval {result.LowPercent:+0.00;−0.00} … {result.HighPercent:+0.00;−0.00} %, {result.Rounds} paired rounds)"));

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.CommandLine;
+using PerfKit.Bench.Cli;
 using PerfKit.Bench.Infrastructure;
+using PerfKit.Bench.Results;
 
 namespace PerfKit.Bench.HitRate;
 
 /// <summary>
-/// <c>hitrate [--traces DIR] [--trace NAME]... [--out DIR]</c>: replays each trace at its capacities through every
-/// policy and writes the hit rates (markdown, CSV) and one plot per trace.
+/// <c>hitrate [--traces DIR] [--workload NAME]... [--out DIR]</c>: replays each built-in workload and real trace at its
+/// capacities through every policy and writes the hit rates (markdown, CSV) and one plot per workload.
 /// </summary>
 public static class HitRateCommand
 {
@@ -18,54 +21,77 @@ public static class HitRateCommand
         public double HitRate => 100.0 * Hits / Requests;
     }
 
-    /// <summary>Runs the command; returns the process exit code.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The <c>hitrate</c> command.</summary>
+    public static Command Create()
     {
-        string traces = Path.GetFullPath(Path.Combine(RepositoryPaths.Root, "..", "shared", "traces"));
-        string output = Path.Combine(RepositoryPaths.PerfResults, "hitrate");
-        var only = new List<string>();
-        if (!BenchCommandLine.TryReadOptions(args, 0, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
-            {
-                ["--traces"] = v => (traces = Path.GetFullPath(v)) is not null,
-                ["--trace"] = v => { only.Add(v); return true; },
-                ["--out"] = v => (output = Path.GetFullPath(v)) is not null,
-            }, "hitrate [--traces DIR] [--trace NAME]... [--out DIR]"))
+        var traces = new Option<DirectoryInfo?>("--traces")
         {
-            return 2;
+            Description = "a folder of real cache traces (*.lis.gz in the ARC format, other *.gz one key per line) to replay beside the built-in workloads [default: ../shared/traces beside the repository, when it exists]",
+            HelpName = "DIR",
+        };
+        var only = new Option<string[]>("--workload")
+        {
+            Description = $"replay only the workloads or traces whose name starts with this (repeatable); built in: {string.Join(", ", SyntheticWorkloads.Names)}",
+            HelpName = "NAME",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        Option<DirectoryInfo?> output = CliOptions.Out("hitrate");
+        var command = new Command("hitrate",
+            "Hit rate against capacity of the LRU map (both flavors), exact LRU, BitFaster's ConcurrentLru and ConcurrentLfu, and Bélády's optimum, on built-in workloads and real traces")
+        {
+            traces, only, output,
+        };
+        command.SetAction(parsed => Run(parsed.GetValue(traces)?.FullName, parsed.GetValue(only) ?? [], parsed.GetValue(output)?.FullName ?? RunFolders.NewCommandRun("hitrate")));
+        return command;
+    }
+
+    /// <summary>
+    /// Replays the built-in workloads, and the real traces in <paramref name="traces"/> (or in ../shared/traces when
+    /// null and that exists), keeping those whose name starts with one of <paramref name="only"/> (all if empty), and
+    /// writes README.md, hitrate.csv and a plot per workload into <paramref name="output"/>; returns the exit code.
+    /// </summary>
+    public static int Run(string? traces, IReadOnlyList<string> only, string output)
+    {
+        string beside = Path.GetFullPath(Path.Combine(RepositoryPaths.Root, "..", "shared", "traces"));
+        if (traces is not null && !Directory.Exists(traces))
+        {
+            return BenchCommandLine.Fail($"trace folder '{traces}' does not exist.");
         }
 
-        if (!Directory.Exists(traces))
+        string? traceFolder = traces ?? (Directory.Exists(beside) ? beside : null);
+        bool Selected(string name) => only.Count == 0 || only.Any(o => name.StartsWith(o, StringComparison.OrdinalIgnoreCase));
+        string[] synthetic = [.. SyntheticWorkloads.Names.Where(Selected)];
+        string[] files = traceFolder is null ? [] : [.. Directory.GetFiles(traceFolder, "*.gz").Order(StringComparer.Ordinal).Where(f => Selected(Path.GetFileName(f)))];
+        if (traces is not null && files.Length == 0 && only.Count == 0)
         {
-            return BenchCommandLine.Fail($"trace folder '{traces}' does not exist (expected ../shared/traces beside the repository, or give --traces DIR).");
+            return BenchCommandLine.Fail($"no *.gz trace in '{traces}'.");
         }
 
-        string[] files = Directory.GetFiles(traces, "*.gz").Order(StringComparer.Ordinal).ToArray();
-        if (only.Count > 0)
+        if (synthetic.Length + files.Length == 0)
         {
-            files = files.Where(f => only.Any(o => Path.GetFileName(f).StartsWith(o, StringComparison.OrdinalIgnoreCase))).ToArray();
+            return BenchCommandLine.Fail($"no workload or trace starts with {string.Join(" or ", only.Select(o => $"'{o}'"))}; built in: {string.Join(", ", SyntheticWorkloads.Names)}{(traceFolder is null ? string.Empty : $"; traces in {traceFolder}")}.");
         }
 
-        if (files.Length == 0)
-        {
-            return BenchCommandLine.Fail($"no trace matched in '{traces}'.");
-        }
-
+        WorkloadBanner.Print($"hitrate: {synthetic.Length} built-in workloads, {files.Length} real traces{(traceFolder is null ? " (no trace folder: give --traces DIR to add real traces)" : $" from {traceFolder}")}");
         var results = new List<Result>();
         var loaded = new List<CacheTrace>();
-        foreach (string file in files)
+        var workloads = synthetic.Select(name => (Name: name, Load: (Func<CacheTrace>)(() => SyntheticWorkloads.Create(name))))
+            .Concat(files.Select(file => (Name: Path.GetFileName(file), Load: (Func<CacheTrace>)(() => CacheTrace.Load(file)))))
+            .ToList();
+        for (int w = 0; w < workloads.Count; w++)
         {
             CacheTrace trace;
             try
             {
-                trace = CacheTrace.Load(file);
+                trace = workloads[w].Load();
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                return BenchCommandLine.Fail(e.Message);
+                return BenchCommandLine.Fail(e.Message, exitCode: 1);
             }
 
             loaded.Add(trace);
-            Console.WriteLine($"{trace.Name}: {trace.Keys.Length:N0} requests, {trace.Keys.Distinct().Count():N0} unique keys");
+            Console.WriteLine($"[{w + 1}/{workloads.Count}] {trace.Name}: {trace.Keys.Length:N0} requests, {trace.Keys.Distinct().Count():N0} unique keys");
             foreach (int capacity in trace.Capacities)
             {
                 var clock = Stopwatch.StartNew();
@@ -84,9 +110,11 @@ public static class HitRateCommand
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "hitrate.csv"), ToCsv(results));
         File.WriteAllText(Path.Combine(output, "README.md"), ToMarkdown(loaded, results));
+        string machine = MachineInfo.Current.ToString();
         foreach (CacheTrace trace in loaded)
         {
-            HitRatePlot.Save(trace.Name, results.Where(r => r.Trace == trace.Name).ToList(), Path.Combine(output, trace.Name + ".png"));
+            HitRatePlot.Save(trace.Name, results.Where(r => r.Trace == trace.Name).ToList(), Path.Combine(output, trace.Name + ".png"),
+                PlotLook.Caption($"hitrate, {trace.Keys.Length:N0} requests, deterministic", machine, DateTime.UtcNow));
         }
 
         Console.WriteLine($"Results: {output}");
@@ -123,7 +151,9 @@ public static class HitRateCommand
         var md = new StringBuilder();
         md.Append("# Hit rates\n\n")
           .Append("Generated by `dotnet run -c Release --project Bench -- hitrate` (deterministic: rerunning gives the same numbers). ")
-          .Append("Each trace is replayed at each capacity through a fresh instance of each policy: a request that finds its key ")
+          .Append("The built-in workloads (zipf-*, loop-*, scan-in-hot-set, shifting-working-set) need no files; real traces are added ")
+          .Append("with `--traces DIR`, or from ../shared/traces when it exists beside the repository. ")
+          .Append("Each workload is replayed at each capacity through a fresh instance of each policy: a request that finds its key ")
           .Append("is a hit; a miss admits the key. The LRU maps run on one pinned CPU (PossibleCpus = 1): program lookup, update on ")
           .Append("a miss. ConcurrentLfu runs its maintenance in the foreground. OPT is Bélády's offline optimum.\n\n");
         foreach (CacheTrace trace in traces)

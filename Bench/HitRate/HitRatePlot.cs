@@ -1,3 +1,4 @@
+using PerfKit.Bench.Infrastructure;
 using ScottPlot;
 
 namespace PerfKit.Bench.HitRate;
@@ -5,25 +6,25 @@ namespace PerfKit.Bench.HitRate;
 /// <summary>Hit rate against capacity, one line per policy, as a PNG (ScottPlot).</summary>
 public static class HitRatePlot
 {
-    /// <summary>Draws the results of one trace to <paramref name="path"/>.</summary>
-    public static void Save(string trace, IReadOnlyList<HitRateCommand.Result> results, string path)
+    /// <summary>Draws the results of one workload to <paramref name="path"/>, captioned with <paramref name="caption"/>.</summary>
+    public static void Save(string trace, IReadOnlyList<HitRateCommand.Result> results, string path, string caption)
     {
         var plot = new Plot();
         int[] capacities = results.Select(r => r.Capacity).Distinct().Order().ToArray();
         double[] xs = capacities.Select(c => Math.Log2(c)).ToArray();
-        foreach (string policy in HitRatePolicies.Names)
+        MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.OpenCircle, MarkerShape.FilledSquare, MarkerShape.OpenSquare, MarkerShape.FilledTriangleUp, MarkerShape.Cross];
+        for (int p = 0; p < HitRatePolicies.Names.Length; p++)
         {
+            string policy = HitRatePolicies.Names[p];
             double[] ys = capacities.Select(c => results.Single(r => r.Capacity == c && r.Policy == policy).HitRate).ToArray();
-            var line = plot.Add.Scatter(xs, ys);
+            var line = plot.Add.Scatter(xs, ys, PlotLook.Palette[p % PlotLook.Palette.Length]);
             line.LegendText = policy;
-            line.MarkerSize = 6;
+            line.MarkerSize = 9;
+            line.MarkerShape = shapes[p % shapes.Length]; // equal hit rates overlap: the shapes keep every policy visible
         }
 
         plot.Axes.Bottom.SetTicks(xs, capacities.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
-        plot.Axes.Bottom.Label.Text = "capacity (entries, log scale)";
-        plot.Axes.Left.Label.Text = "hit rate (%)";
-        plot.Title($"Hit rate: {trace}");
         plot.ShowLegend(Alignment.UpperLeft);
-        plot.SavePng(path, 900, 560);
+        PlotLook.Save(plot, $"Hit rate against capacity: {trace}", caption, "capacity (entries, log scale)", "hit rate (%)", path, 1000, 620);
     }
 }

@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using HdrHistogram;
+using System.CommandLine;
+using PerfKit.Bench.Cli;
 using PerfKit.Bench.Infrastructure;
+using PerfKit.Bench.Results;
 using PerfKit.Hooks;
 using PerfKit.Hooks.Tables;
 
@@ -19,7 +22,6 @@ namespace PerfKit.Bench.Hooks;
 /// </summary>
 public static class HookLatencyCommand
 {
-    private const string Usage = "hook-latency [--calls N (10000-10000000, default 200000)] [--out DIR]";
     private const string EvictingScenario = "ClusterIpConnect, reverse-NAT LRU full";
 
     // Untimed calls first, for at least this long: tiered compilation promotes hot methods only after a delay (100 ms
@@ -30,21 +32,27 @@ public static class HookLatencyCommand
     /// <summary>One scenario's distribution, nanoseconds.</summary>
     public sealed record Result(string Scenario, string Tables, long Calls, double Mean, long P50, long P99, long P999, long Max);
 
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(IReadOnlyList<string> args)
-    {
-        int calls = 200_000;
-        string output = RepositoryPaths.LocalRun("hook-latency");
-        if (!BenchCommandLine.TryReadOptions(args, 0, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
-            {
-                ["--calls"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out calls) && calls is >= 10_000 and <= 10_000_000,
-                ["--out"] = v => (output = Path.GetFullPath(v)) is not null,
-            }, Usage))
-        {
-            return 2;
-        }
+    /// <summary>Timed calls per scenario unless <c>--calls</c> says otherwise.</summary>
+    public const int DefaultCalls = 200_000;
 
-        Console.WriteLine($"hook latency: {calls:N0} timed calls per scenario, control plane churning on another thread; process {Environment.ProcessId}");
+    /// <summary>The <c>hook-latency</c> command.</summary>
+    public static Command Create()
+    {
+        Option<int> calls = CliOptions.Whole("--calls", "timed calls per scenario", DefaultCalls, 10_000, 10_000_000);
+        Option<DirectoryInfo?> output = CliOptions.Out("hook-latency");
+        var command = new Command("hook-latency",
+            "Every hook path's latency distribution (p50, p99, p99.9, max) beside the baseline's, a control plane churning, and a full reverse-NAT LRU with and without StealBeforeShrink")
+        {
+            calls, output,
+        };
+        command.SetAction(parsed => Run(parsed.GetValue(calls), parsed.GetValue(output)?.FullName ?? RunFolders.NewCommandRun("hook-latency")));
+        return command;
+    }
+
+    /// <summary>Measures every scenario with <paramref name="calls"/> timed calls and writes README.md, a CSV and a plot into <paramref name="output"/>; returns the exit code.</summary>
+    public static int Run(int calls, string output)
+    {
+        WorkloadBanner.Print($"hook latency: {calls:N0} timed calls per scenario, control plane churning on another thread");
         var results = new List<Result>();
         foreach (HookPath path in Enum.GetValues<HookPath>())
         {
@@ -66,7 +74,7 @@ public static class HookLatencyCommand
         File.WriteAllText(Path.Combine(output, "README.md"), report);
         File.WriteAllText(Path.Combine(output, "hook-latency.csv"), "scenario,tables,calls,mean_ns,p50_ns,p99_ns,p999_ns,max_ns\n" + string.Concat(results.Select(r =>
             string.Create(CultureInfo.InvariantCulture, $"\"{r.Scenario}\",{r.Tables},{r.Calls},{r.Mean:F1},{r.P50},{r.P99},{r.P999},{r.Max}\n"))));
-        HookLatencyPlot.Save(results, Path.Combine(output, "hook-latency.png"), $"{Environment.MachineName}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        HookLatencyPlot.Save(results, Path.Combine(output, "hook-latency.png"), PlotLook.Caption("hook-latency", MachineInfo.Current.ToString(), DateTime.UtcNow));
         Console.WriteLine($"Results: {output}");
         return 0;
     }

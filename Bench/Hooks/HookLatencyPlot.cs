@@ -1,3 +1,4 @@
+using PerfKit.Bench.Infrastructure;
 using ScottPlot;
 
 namespace PerfKit.Bench.Hooks;
@@ -33,9 +34,7 @@ public static class HookLatencyPlot
         plot.Axes.Bottom.MinimumSize = 260;
         double[] decades = [1, 2, 3, 4, 5, 6, 7, 8];
         plot.Axes.Left.SetTicks(decades, ["10 ns", "100 ns", "1 µs", "10 µs", "100 µs", "1 ms", "10 ms", "100 ms"]);
-        plot.Axes.Left.Label.Text = "latency per call (log scale)";
-        plot.Title($"Hook latency percentiles, a control plane churning beside — {caption}");
         plot.ShowLegend(Alignment.UpperLeft);
-        plot.SavePng(path, 1300, 720);
+        PlotLook.Save(plot, "Hook latency percentiles, a control plane churning beside", caption, string.Empty, "latency per call (log scale)", path, 1300, 760);
     }
 }

@@ -9,10 +9,6 @@ public static class RepositoryPaths
     /// <summary>The perf-results folder under <see cref="Root"/>.</summary>
     public static string PerfResults => Path.Combine(Root, "perf-results");
 
-    /// <summary>A new folder name for one run of <paramref name="command"/>: <c>perf-results/local/&lt;command&gt;/&lt;date-time&gt;</c>, ignored by git.</summary>
-    public static string LocalRun(string command) =>
-        Path.Combine(PerfResults, "local", command, DateTime.UtcNow.ToString("yyyy-MM-dd_HHmmss", System.Globalization.CultureInfo.InvariantCulture));
-
     private static string FindRoot()
     {
         foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })

@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text;
 using HdrHistogram;
+using System.CommandLine;
+using PerfKit.Bench.Cli;
 using PerfKit.Bench.Infrastructure;
+using PerfKit.Bench.Results;
 using PerfKit.Conformance;
 using PerfKit.Kernel;
 using PerfKit.Maps;
@@ -17,7 +20,6 @@ namespace PerfKit.Bench.Kernel;
 /// </summary>
 public static class KernelBaselineCommand
 {
-    private const string Usage = "kernel [--rounds N (1-99, default 5)] [--out DIR]";
     private const int LookupKeys = 65_536, LookupBatch = 1024;
     private const int ZipfKeySpace = 100_000, ZipfCapacity = ZipfKeySpace / 10, ZipfStream = 1 << 16;
     private const double PhaseNanoseconds = 30e6; // each timed phase: long enough to dwarf a test run's fixed cost
@@ -35,27 +37,26 @@ public static class KernelBaselineCommand
     /// <summary>A PerfKit latency distribution, nanoseconds.</summary>
     public sealed record Latency(KernelMapKind Map, int Threads, long Count, double P50, double P99, double P999, double Max);
 
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The <c>kernel</c> command.</summary>
+    public static Command Create()
     {
-        int rounds = 5;
-        string output = RepositoryPaths.LocalRun("kernel");
-        if (!BenchCommandLine.TryReadOptions(args, 0, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
-            {
-                ["--rounds"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out rounds) && rounds is >= 1 and <= 99,
-                ["--out"] = v => (output = Path.GetFullPath(v)) is not null,
-            }, Usage))
-        {
-            return 2;
-        }
+        Option<int> rounds = CliOptions.Whole("--rounds", "measured rounds, each side first in turn; medians reported", 5, 1, 99);
+        Option<DirectoryInfo?> output = CliOptions.Out("kernel");
+        var command = new Command("kernel", "The running kernel's own map speed beside PerfKit's, same workloads, keys, sizes and CPUs, in one run") { rounds, output };
+        command.SetAction(parsed => Run(parsed.GetValue(rounds), parsed.GetValue(output)?.FullName ?? RunFolders.NewCommandRun("kernel")));
+        return command;
+    }
 
+    /// <summary>Measures <paramref name="rounds"/> rounds and writes the tables and the plot into <paramref name="output"/>; returns the exit code.</summary>
+    public static int Run(int rounds, string output)
+    {
         if (!KernelGate.Open())
         {
             return KernelGate.NotRunnable;
         }
 
         IReadOnlyList<int> cpus = ConformanceRunner.Cpus;
-        Console.WriteLine($"CPUs {string.Join(", ", cpus)}; {rounds} rounds; process {Environment.ProcessId}");
+        WorkloadBanner.Print($"kernel baseline: CPUs {string.Join(", ", cpus)}; {rounds} rounds");
         var scenarios = new List<Scenario>();
         try
         {
@@ -100,7 +101,7 @@ public static class KernelBaselineCommand
                 string.Create(CultureInfo.InvariantCulture, $"{r.Workload},{r.Map},{r.Threads},{r.KernelNs:F2},{r.PerfKitNs:F2},{r.TimeRatio:F3}\n"))));
             File.WriteAllText(Path.Combine(output, "latency.csv"), "map,threads,count,p50_ns,p99_ns,p999_ns,max_ns\n" + string.Concat(latencies.Select(l =>
                 string.Create(CultureInfo.InvariantCulture, $"{l.Map},{l.Threads},{l.Count},{l.P50:F0},{l.P99:F0},{l.P999:F0},{l.Max:F0}\n"))));
-            KernelBaselinePlot.Save(rows, Path.Combine(output, "kernel-baseline.png"), $"{Environment.MachineName}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            KernelBaselinePlot.Save(rows, Path.Combine(output, "kernel-baseline.png"), PlotLook.Caption("kernel", MachineInfo.Current.ToString(), DateTime.UtcNow));
             Console.WriteLine($"Results: {output}");
             return 0;
         }

@@ -1,3 +1,4 @@
+using PerfKit.Bench.Infrastructure;
 using ScottPlot;
 
 namespace PerfKit.Bench.Kernel;
@@ -33,10 +34,8 @@ public static class KernelBaselinePlot
         var zipfGoal = plot.Add.HorizontalLine(0.5);
         zipfGoal.LinePattern = LinePattern.Dotted;
         zipfGoal.LegendText = "Zipf goal (0.5: 2× throughput)";
-        plot.Axes.Left.Label.Text = "PerfKit time ÷ kernel time (lower is faster)";
         plot.Axes.SetLimitsY(0, Math.Max(1.2, ratios.Max() * 1.15));
-        plot.Title($"PerfKit ÷ the running kernel, same run — {caption}");
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, 1200, 700);
+        PlotLook.Save(plot, "PerfKit ÷ the running kernel, same run", caption, string.Empty, "PerfKit time ÷ kernel time (lower is faster)", path, 1200, 740);
     }
 }

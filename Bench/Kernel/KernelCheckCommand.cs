@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.CommandLine;
+using PerfKit.Bench.Cli;
 using PerfKit.Bench.Infrastructure;
 using PerfKit.Conformance;
 using PerfKit.Kernel;
@@ -15,27 +17,34 @@ namespace PerfKit.Bench.Kernel;
 /// </summary>
 public static class KernelCheckCommand
 {
-    private const string Usage = "kernel-check [--sequences N (1-1000000, default 1000)] [--max-steps N (1-10000, default 200)] [--map lru-common|lru-percpu|hash|all] [--probe]";
-
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The <c>kernel-check</c> command.</summary>
+    public static Command Create()
     {
-        int sequences = 1000, maxSteps = 200;
-        KernelMapKind[] kinds = Enum.GetValues<KernelMapKind>();
-        bool probeOnly = args.Contains("--probe");
-        if (!BenchCommandLine.TryReadOptions([.. args.Where(a => a != "--probe")], 0, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
-            {
-                ["--sequences"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out sequences) && sequences is >= 1 and <= 1_000_000,
-                ["--max-steps"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out maxSteps) && maxSteps is >= 1 and <= 10_000,
-                ["--map"] = v => (kinds = ParseKinds(v)).Length > 0,
-            }, Usage))
+        Option<int> sequences = CliOptions.Whole("--sequences", "random operation sequences per map kind", 1000, 1, 1_000_000);
+        Option<int> maxSteps = CliOptions.Whole("--max-steps", "operations per sequence at most", 200, 1, 10_000);
+        var map = new Option<string>("--map") { Description = "which map kinds to check", DefaultValueFactory = _ => "all", HelpName = "KIND" };
+        map.AcceptOnlyFromAmong("lru-common", "lru-percpu", "hash", "all");
+        var probe = new Option<bool>("--probe") { Description = "only say whether the kernel can be driven here (exit 0) or why not (exit 2)" };
+        var command = new Command("kernel-check",
+            "PerfKit's maps against the running kernel's, operation for operation (exit 0 identical, 1 divergent with the shrunk case, 2 not runnable here)")
         {
-            return 2;
-        }
+            sequences, maxSteps, map, probe,
+        };
+        command.SetAction(parsed => Run(parsed.GetValue(sequences), parsed.GetValue(maxSteps), ParseKinds(parsed.GetValue(map)!), parsed.GetValue(probe)));
+        return command;
+    }
 
+    /// <summary>Checks <paramref name="kinds"/> with <paramref name="sequences"/> sequences of at most <paramref name="maxSteps"/> steps; returns the exit code.</summary>
+    public static int Run(int sequences, int maxSteps, KernelMapKind[] kinds, bool probeOnly)
+    {
         if (!KernelGate.Open())
         {
             return KernelGate.NotRunnable;
+        }
+
+        if (!probeOnly)
+        {
+            WorkloadBanner.Print($"kernel-check: {sequences:N0} sequences per map kind");
         }
 
         Console.WriteLine($"CPUs the sequences run on: {string.Join(", ", ConformanceRunner.Cpus)} (PerfKit's maps: PossibleCpus = {KernelCpus.PossibleCount})");
@@ -53,8 +62,9 @@ public static class KernelCheckCommand
         foreach (KernelMapKind kind in kinds)
         {
             var clock = Stopwatch.StartNew();
-            var progress = new ProgressLine($"{kind,-10}", sequences);
-            ConformanceVerdict verdict = KernelConformance.Check(kind, sequences, policy ?? FreeTargetPolicy.Adaptive, maxSteps, progress.Report);
+            var progress = new ProgressLine($"{kind,-10}", sequences, "sequences");
+            ConformanceVerdict verdict = KernelConformance.Check(kind, sequences, policy ?? FreeTargetPolicy.Adaptive, maxSteps,
+                done => { if (done < 0) { progress.Write($"{kind,-10} shrinking a divergent sequence: {-done} shrinks"); } else { progress.Report(done); } });
             progress.Done();
             allIdentical &= verdict.Identical;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -75,49 +85,6 @@ public static class KernelCheckCommand
         "lru-percpu" => [KernelMapKind.LruPerCpu],
         "hash" => [KernelMapKind.Hash],
         "all" => Enum.GetValues<KernelMapKind>(),
-        _ => [],
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "not a map kind"),
     };
-
-    /// <summary>Progress on one line: redrawn in a terminal, every tenth otherwise (CI logs).</summary>
-    private sealed class ProgressLine(string label, int total)
-    {
-        private readonly bool _redraw = !Console.IsOutputRedirected;
-        private int _lastTenth = -1;
-
-        public void Report(int done)
-        {
-            if (done < 0)
-            {
-                Write($"{label} shrinking a divergent sequence: {-done} shrinks");
-                return;
-            }
-
-            int tenth = done * 10 / total;
-            if (_redraw || tenth != _lastTenth)
-            {
-                _lastTenth = tenth;
-                Write(string.Create(CultureInfo.InvariantCulture, $"{label} {done:N0}/{total:N0} sequences"));
-            }
-        }
-
-        public void Done()
-        {
-            if (_redraw)
-            {
-                Console.Write("\r\x1b[K");
-            }
-        }
-
-        private void Write(string text)
-        {
-            if (_redraw)
-            {
-                Console.Write($"\r\x1b[K{text}");
-            }
-            else
-            {
-                Console.WriteLine(text);
-            }
-        }
-    }
 }

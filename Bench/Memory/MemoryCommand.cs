@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text;
 using BitFaster.Caching.Lru;
 using Microsoft.Extensions.Caching.Memory;
-using PerfKit.Bench.Infrastructure;
+using System.CommandLine;
+using PerfKit.Bench.Cli;
+using PerfKit.Bench.Results;
 using PerfKit.Maps;
 
 namespace PerfKit.Bench.Memory;
@@ -18,20 +20,31 @@ public static class MemoryCommand
     /// <summary>One structure's figures.</summary>
     public sealed record Row(string Structure, long Entries, double BytesPerEntry, int Gen0, int Gen1, int Gen2);
 
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(IReadOnlyList<string> args)
-    {
-        int entries = 1_000_000;
-        string output = Path.Combine(RepositoryPaths.PerfResults, "memory");
-        if (!BenchCommandLine.TryReadOptions(args, 0, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
-            {
-                ["--entries"] = v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out entries) && entries is >= 1000 and <= 10_000_000,
-                ["--out"] = v => (output = Path.GetFullPath(v)) is not null,
-            }, "memory [--entries N (1000-10000000)] [--out DIR]"))
-        {
-            return 2;
-        }
+    /// <summary>The structure name of the baseline the memory goal compares with.</summary>
+    public const string ConcurrentLruName = "ConcurrentLru";
 
+    /// <summary>The prefix of the LRU map's rows (one per flavor).</summary>
+    public const string LruHashMapPrefix = "LruHashMap";
+
+    /// <summary>Entries per structure unless <c>--entries</c> says otherwise.</summary>
+    public const int DefaultEntries = 1_000_000;
+
+    private const string CsvHeader = "structure,entries,bytes_per_entry,gen0,gen1,gen2";
+
+    /// <summary>The <c>memory</c> command.</summary>
+    public static Command Create()
+    {
+        Option<int> entries = CliOptions.Whole("--entries", "entries per structure", DefaultEntries, 1000, 10_000_000);
+        Option<DirectoryInfo?> output = CliOptions.Out("memory");
+        var command = new Command("memory", "Managed bytes per entry of the LRU map and its peers at N entries, and the collections during a steady-state update loop") { entries, output };
+        command.SetAction(parsed => Run(parsed.GetValue(entries), parsed.GetValue(output)?.FullName ?? RunFolders.NewCommandRun("memory")));
+        return command;
+    }
+
+    /// <summary>Measures every structure at <paramref name="entries"/> entries and writes README.md and memory.csv into <paramref name="output"/>; returns the exit code.</summary>
+    public static int Run(int entries, string output)
+    {
+        WorkloadBanner.Print($"memory: {entries:N0} entries per structure");
         var rows = new List<Row>();
         foreach ((string name, Func<int, object> build, Action<object, ulong> update) in Structures())
         {
@@ -42,11 +55,29 @@ public static class MemoryCommand
 
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "README.md"), ToMarkdown(rows, entries));
-        File.WriteAllText(Path.Combine(output, "memory.csv"),
-            "structure,entries,bytes_per_entry,gen0,gen1,gen2\n" + string.Concat(rows.Select(r =>
-                string.Create(CultureInfo.InvariantCulture, $"{r.Structure},{r.Entries},{r.BytesPerEntry:F1},{r.Gen0},{r.Gen1},{r.Gen2}\n"))));
+        File.WriteAllText(Path.Combine(output, "memory.csv"), CsvHeader + "\n" + string.Concat(rows.Select(r =>
+            string.Create(CultureInfo.InvariantCulture, $"{r.Structure},{r.Entries},{r.BytesPerEntry:F1},{r.Gen0},{r.Gen1},{r.Gen2}\n"))));
         Console.WriteLine($"Results: {output}");
         return 0;
+    }
+
+    /// <summary>Reads the rows a run wrote to <paramref name="csv"/>, or null if there is no such file.</summary>
+    /// <exception cref="InvalidDataException">The file is not a memory table.</exception>
+    public static IReadOnlyList<Row>? Read(string csv)
+    {
+        if (!File.Exists(csv))
+        {
+            return null;
+        }
+
+        string[] lines = File.ReadAllLines(csv);
+        if (lines.Length < 2 || lines[0] != CsvHeader)
+        {
+            throw new InvalidDataException($"{csv} is not a memory table (expected the header '{CsvHeader}').");
+        }
+
+        return [.. lines.Skip(1).Select(l => l.Split(',')).Select(f => new Row(f[0], long.Parse(f[1], CultureInfo.InvariantCulture),
+            double.Parse(f[2], CultureInfo.InvariantCulture), int.Parse(f[3], CultureInfo.InvariantCulture), int.Parse(f[4], CultureInfo.InvariantCulture), int.Parse(f[5], CultureInfo.InvariantCulture)))];
     }
 
     private static Row Measure(string name, int entries, Func<int, object> build, Action<object, ulong> update)
@@ -124,7 +155,7 @@ public static class MemoryCommand
 
     private static string ToMarkdown(List<Row> rows, int entries)
     {
-        double lru = rows.Single(r => r.Structure == "ConcurrentLru").BytesPerEntry;
+        double lru = rows.Single(r => r.Structure == ConcurrentLruName).BytesPerEntry;
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# Memory\n\nGenerated by `dotnet run -c Release --project Bench -- memory` ({entries:N0} ulong → ulong entries; ")
           .Append("GC.GetTotalMemory after a full collection, before and after building each structure; the LRU maps preallocate ")

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using System.Globalization;
 using Microsoft.Diagnostics.NETCore.Client;
-using PerfKit.Bench.Infrastructure;
+using System.CommandLine;
+using PerfKit.Bench.Cli;
+using PerfKit.Bench.Results;
 using PerfKit.Profiling;
 
 namespace PerfKit.Bench.Profiling;
@@ -16,42 +18,63 @@ public static class ProfilingCommands
 {
     private const long RuntimeKeywords = 0xC019; // GC | Contention | Jit | Loader | Exception
 
-    /// <summary>The <c>workload</c> command the child runs: <c>workload &lt;name&gt; &lt;seconds&gt;</c>.</summary>
-    public static int RunWorkload(IReadOnlyList<string> args)
+    /// <summary>The hidden <c>workload &lt;name&gt; &lt;seconds&gt;</c> command that <c>trace</c>'s child process runs.</summary>
+    public static Command CreateWorkload()
     {
-        if (args.Count != 2 || !ProfileWorkloads.Names.ContainsKey(args[0]) || !TryParseSeconds(args[1], out double seconds))
+        Argument<string> name = WorkloadArgument();
+        var seconds = new Argument<double>("seconds") { Description = "how long to run" };
+        seconds.Validators.Add(r =>
         {
-            return BenchCommandLine.Fail("usage: workload <name> <seconds>");
-        }
-
-        ProfileWorkloads.Run(args[0], seconds);
-        return 0;
+            if (CliOptions.TryGetValue(r, out double value) && !ValidSeconds(value))
+            {
+                r.AddError(SecondsError);
+            }
+        });
+        var command = new Command("workload", "Run one profiling workload in this process (what 'trace' records)") { name, seconds };
+        command.Hidden = true;
+        command.SetAction(parsed =>
+        {
+            ProfileWorkloads.Run(parsed.GetValue(name)!, parsed.GetValue(seconds));
+            return 0;
+        });
+        return command;
     }
 
     /// <summary>The <c>trace</c> command.</summary>
-    public static int Trace(IReadOnlyList<string> args)
+    public static Command CreateTrace()
     {
-        if (args.Count == 0 || !ProfileWorkloads.Names.ContainsKey(args[0]))
+        Argument<string> workload = WorkloadArgument();
+        Option<double> seconds = CliOptions.Number("--seconds", "how long the workload runs", 5, 0.099, 600);
+        Option<DirectoryInfo?> output = CliOptions.Out("trace");
+        var command = new Command("trace",
+            "Record a workload with EventPipe (CPU samples, GC, contention, JIT, PerfKit events and counters) in a child process suspended at startup, then analyse it")
         {
-            return BenchCommandLine.Fail($"{(args.Count == 0 ? "no workload given" : $"unknown workload '{args[0]}'")}. Workloads: {string.Join(", ", ProfileWorkloads.Names.Keys)}. " +
-                "Usage: trace <workload> [--seconds N] [--out DIR]");
-        }
+            workload, seconds, output,
+        };
+        command.SetAction(parsed => Trace(parsed.GetValue(workload)!, parsed.GetValue(seconds), parsed.GetValue(output)?.FullName ?? RunFolders.NewCommandRun("trace")));
+        return command;
+    }
 
-        string workload = args[0];
-        double seconds = 5;
-        string output = Path.Combine(RepositoryPaths.PerfResults, "profiles", workload);
-        if (!BenchCommandLine.TryReadOptions(args, 1, new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
-            {
-                ["--seconds"] = v => TryParseSeconds(v, out seconds),
-                ["--out"] = v => (output = Path.GetFullPath(v)) is not null,
-            }, "trace <workload> [--seconds N (0.1-600)] [--out DIR]"))
+    /// <summary>The <c>analyze</c> command.</summary>
+    public static Command CreateAnalyze()
+    {
+        var trace = new Argument<FileInfo>("trace") { Description = "a .nettrace file (this kit's, BenchmarkDotNet's, dotnet-trace's)" };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "folder for the analysis [default: beside the trace]", HelpName = "DIR" };
+        var command = new Command("analyze", "Analyse any EventPipe trace: hot methods, GC, contention, PerfKit events; writes markdown and a speedscope file") { trace, output };
+        command.SetAction(parsed =>
         {
-            return 2;
-        }
+            string path = parsed.GetValue(trace)!.FullName;
+            return AnalyzeInto(path, parsed.GetValue(output)?.FullName ?? Path.GetDirectoryName(path)!);
+        });
+        return command;
+    }
 
+    /// <summary>Records <paramref name="workload"/> for <paramref name="seconds"/> into <paramref name="output"/> and analyses it; returns the exit code.</summary>
+    public static int Trace(string workload, double seconds, string output)
+    {
         Directory.CreateDirectory(output);
         string tracePath = Path.Combine(output, workload + ".nettrace");
-        Console.WriteLine($"Recording '{workload}' for {seconds} s ...");
+        WorkloadBanner.Print($"trace: recording '{workload}' for {seconds} s in a child process");
         int exitCode = Record(workload, seconds, tracePath, out string? problem);
         if (problem is not null)
         {
@@ -60,18 +83,6 @@ public static class ProfilingCommands
 
         Console.WriteLine($"Trace: {tracePath} ({new FileInfo(tracePath).Length / 1024:N0} KiB). Analysing ...");
         return AnalyzeInto(tracePath, output);
-    }
-
-    /// <summary>The <c>analyze</c> command.</summary>
-    public static int Analyze(IReadOnlyList<string> args)
-    {
-        if (args.Count is not (1 or 3) || (args.Count == 3 && args[1] != "--out"))
-        {
-            return BenchCommandLine.Fail("usage: analyze <file.nettrace> [--out DIR]");
-        }
-
-        string trace = Path.GetFullPath(args[0]);
-        return AnalyzeInto(trace, args.Count == 3 ? Path.GetFullPath(args[2]) : Path.GetDirectoryName(trace)!);
     }
 
     private static int AnalyzeInto(string tracePath, string output)
@@ -138,7 +149,15 @@ public static class ProfilingCommands
         return child.ExitCode;
     }
 
-    private static bool TryParseSeconds(string text, out double seconds) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) && seconds >= 0.1 && seconds <= 600;
+    private const string SecondsError = "seconds must be from 0.1 to 600.";
+
+    private static bool ValidSeconds(double seconds) => seconds is >= 0.1 and <= 600;
+
+    private static Argument<string> WorkloadArgument()
+    {
+        var workload = new Argument<string>("workload") { Description = $"one of: {string.Join(", ", ProfileWorkloads.Names.Keys)}" };
+        workload.AcceptOnlyFromAmong([.. ProfileWorkloads.Names.Keys]);
+        return workload;
+    }
 
 }

@@ -8,9 +8,12 @@ public sealed class BenchCommandLineTests
     public static TheoryData<string> BadCommandLines =>
     [
         "nosuchsuite",
+        "maps --nosuchbenchmarkdotnetoption",
+        "maps --job nosuchjob",
         "hitrate --bogus",
         "hitrate --traces /nonexistent/traces",
-        "hitrate --trace",
+        "hitrate --workload",
+        "hitrate --workload nosuchworkload",
         "trace",
         "trace nosuchworkload",
         "trace cookies --seconds abc",
@@ -23,10 +26,16 @@ public sealed class BenchCommandLineTests
         "soak --minutes zero",
         "workload nosuch 1",
         "--filter *CookieCost* --profiler EP --inProcess",
-        "report --perf-results /nonexistent/perf-results",
+        "report /nonexistent/run",
         "report --bogus",
+        "report " + Path.GetTempPath(), // a folder, not a run folder
+        "publish",
+        "publish /nonexistent/run",
         "overhead --rounds 5",
         "overhead --bogus",
+        "kernel --rounds 100",
+        "kernel-check --map nosuchmap",
+        "help nosuchcommand",
     ];
 
     [Theory]
@@ -42,10 +51,46 @@ public sealed class BenchCommandLineTests
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal); // no stack trace
     }
 
-    [Fact]
-    public void List_ShowsTheSuites()
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("help")]
+    [InlineData("-h")]
+    public void Help_ListsEveryCommandAndSuite(string help)
     {
-        (int exitCode, string stdout, _) = RunBench(["--list"]); // a collection expression, not a constant array field
+        (int exitCode, string stdout, string stderr) = RunBench([help]);
+        Assert.True(exitCode == 0, stderr);
+        foreach (string name in new[] { "list", "report", "publish", "hitrate", "memory", "overhead", "hook-latency", "kernel-check", "kernel", "soak", "trace", "analyze", "benchmarkdotnet-help" })
+        {
+            Assert.Contains($"\n  {name} ", stdout, StringComparison.Ordinal);
+        }
+
+        foreach (string suite in new[] { "cookies", "maps", "hooks", "diagnostics", "headline" })
+        {
+            Assert.Matches($"\\n +{suite} ", stdout);
+        }
+
+        Assert.Contains("BenchmarkDotNet", stdout, StringComparison.Ordinal); // how its options pass through
+        Assert.DoesNotContain("no benchmark matched", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("help", "hitrate", "--workload")]
+    [InlineData("hitrate", "--help", "--traces")]
+    [InlineData("help", "kernel-check", "--sequences")]
+    [InlineData("help", "publish", "refuses")]
+    public void EachCommand_HasItsOwnHelp(string first, string second, string expected)
+    {
+        (int exitCode, string stdout, string stderr) = RunBench([first, second]);
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains(expected, stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--list")]
+    [InlineData("list")]
+    public void List_ShowsTheSuites(string list)
+    {
+        (int exitCode, string stdout, _) = RunBench([list]);
         Assert.Equal(0, exitCode);
         foreach (string suite in new[] { "cookies", "maps", "hooks", "diagnostics" })
         {
@@ -54,30 +99,41 @@ public sealed class BenchCommandLineTests
     }
 
     [Fact]
-    public void Report_RegeneratesTheHeadline_FromTheCommittedResults()
+    public void BenchmarkDotNetHelp_ShowsItsOptions()
     {
-        string committed = Path.Combine(RepositoryRoot(), "perf-results");
-        string copy = Directory.CreateTempSubdirectory("perfkit-report").FullName;
+        (int exitCode, string stdout, string stderr) = RunBench(["benchmarkdotnet-help"]);
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("--filter", stdout, StringComparison.Ordinal);
+        Assert.Contains("--job", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HitRate_BuiltInWorkloads_NeedNoFiles_AndAreDeterministic()
+    {
+        string first = Directory.CreateTempSubdirectory("perfkit-hitrate").FullName, second = Directory.CreateTempSubdirectory("perfkit-hitrate").FullName;
+        string noTraces = Directory.CreateTempSubdirectory("perfkit-no-traces").FullName;
         try
         {
-            foreach (string folder in new[] { "runs", "memory", "hitrate", "overhead" })
-            {
-                CopyTree(Path.Combine(committed, folder), Path.Combine(copy, folder));
-            }
+            (int exitCode, string stdout, string stderr) = RunBench(["hitrate", "--workload", "zipf-0.9", "--workload", "loop", "--out", first]);
+            Assert.True(exitCode == 0, stdout + stderr);
+            Assert.Contains("dotnet-counters monitor --name PerfKit.Bench --counters PerfKit", stdout, StringComparison.Ordinal);
+            string[] csv = File.ReadAllLines(Path.Combine(first, "hitrate.csv"));
+            Assert.Equal("trace,capacity,policy,hits,requests,hit_rate_percent", csv[0]);
+            Assert.Contains(csv, l => l.StartsWith("zipf-0.9,1024,LruHashMap Common,", StringComparison.Ordinal));
+            Assert.Contains(csv, l => l.StartsWith("loop-3000,1024,exact LRU,0,", StringComparison.Ordinal)); // a loop larger than the cache: LRU never hits
+            Assert.True(File.Exists(Path.Combine(first, "zipf-0.9.png")));
 
-            (int exitCode, _, string stderr) = RunBench(["report", "--perf-results", copy]);
-            Assert.True(exitCode == 0, stderr);
-            string readme = File.ReadAllText(Path.Combine(copy, "README.md"));
-            Assert.Contains("| Batched cookies ≥ 10× shared atomic, 2 threads |", readme, StringComparison.Ordinal);
-            Assert.Contains("| LRU map ≤ 0.5× ConcurrentLru bytes per entry at 1 M entries | 48.4 B/entry |", readme, StringComparison.Ordinal);
-            Assert.Contains("## Trend of the headline ratios over runs", readme, StringComparison.Ordinal);
-            Assert.Contains("| EventSource cost with no listener ≤ 2 % | instrumented ", readme, StringComparison.Ordinal);
-            Assert.DoesNotContain("not measured", readme, StringComparison.Ordinal); // every goal found its class
-            Assert.True(File.Exists(Path.Combine(copy, "plots", "hook-latency.png")));
+            // An empty trace folder given explicitly is an error; the built-in workloads alone are the same numbers again.
+            Assert.Equal(2, RunBench(["hitrate", "--traces", noTraces]).ExitCode);
+            Assert.Equal(0, RunBench(["hitrate", "--workload", "zipf-0.9", "--workload", "loop", "--out", second]).ExitCode);
+            Assert.Equal(csv, File.ReadAllLines(Path.Combine(second, "hitrate.csv")));
         }
         finally
         {
-            Directory.Delete(copy, recursive: true);
+            foreach (string folder in new[] { first, second, noTraces })
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 
@@ -101,36 +157,5 @@ public sealed class BenchCommandLineTests
         }
     }
 
-    private static void CopyTree(string from, string to)
-    {
-        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            string target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
-
-    // PropertyTests/bin/<configuration>/net10.0 → the repository
-    private static string RepositoryRoot() =>
-        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Parent!.Parent!.Parent!.FullName;
-
-    private static (int ExitCode, string Stdout, string Stderr) RunBench(string[] args)
-    {
-        // PropertyTests/bin/<configuration>/net10.0 → Bench/bin/<configuration>/net10.0
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string bench = Path.Combine(RepositoryRoot(), "Bench", "bin", here.Parent!.Name, here.Name, "PerfKit.Bench");
-        Assert.True(File.Exists(bench), $"PerfKit.Bench is not built at {bench}");
-        var start = new ProcessStartInfo(bench) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr);
-    }
+    private static (int ExitCode, string Stdout, string Stderr) RunBench(string[] args) => BenchProcess.Run(args);
 }

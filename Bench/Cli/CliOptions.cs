@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace PerfKit.Bench.Cli;
+
+/// <summary>The options PerfKit.Bench's commands share, each with its range in the help and a one-line error outside it.</summary>
+public static class CliOptions
+{
+    /// <summary>An integer option with a default and an inclusive range.</summary>
+    public static Option<int> Whole(string name, string description, int defaultValue, int min, int max)
+    {
+        var option = new Option<int>(name)
+        {
+            Description = string.Create(CultureInfo.InvariantCulture, $"{description} ({min:N0}–{max:N0})"),
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = "N",
+        };
+        option.Validators.Add(result =>
+        {
+            if (!TryGetValue(result, out int value))
+            {
+                return;
+            }
+
+            if (value < min || value > max)
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be from {min:N0} to {max:N0}, not {value:N0}."));
+            }
+        });
+        return option;
+    }
+
+    /// <summary>A number option with a default and a range that excludes <paramref name="above"/> and includes <paramref name="max"/>.</summary>
+    public static Option<double> Number(string name, string description, double defaultValue, double above, double max)
+    {
+        var option = new Option<double>(name)
+        {
+            Description = string.Create(CultureInfo.InvariantCulture, $"{description} (more than {above}, at most {max})"),
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = "N",
+        };
+        option.Validators.Add(result =>
+        {
+            if (!TryGetValue(result, out double value))
+            {
+                return;
+            }
+
+            if (!(value > above && value <= max))
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be more than {above} and at most {max}, not {value}."));
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The <c>--out DIR</c> option of a command whose results go by default to <c>perf-results/local/&lt;command&gt;/&lt;date-time&gt;/</c>.</summary>
+    public static Option<DirectoryInfo?> Out(string command) => new("--out")
+    {
+        Description = $"folder for the results [default: perf-results/local/{command}/<date-time>/, which git ignores]",
+        HelpName = "DIR",
+    };
+
+    /// <summary>The option's value, or false when its text did not convert (the parser reports that error itself).</summary>
+    public static bool TryGetValue<T>(System.CommandLine.Parsing.SymbolResult result, out T value)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        try
+        {
+            value = result switch
+            {
+                System.CommandLine.Parsing.OptionResult option => option.GetValueOrDefault<T>(),
+                System.CommandLine.Parsing.ArgumentResult argument => argument.GetValueOrDefault<T>(),
+                _ => throw new ArgumentException("not an option or argument result", nameof(result)),
+            };
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
+    }
+}
