@@ -10,7 +10,7 @@ namespace PerfKit.Maps;
 /// update of a new key fails with <see cref="MapResult.MapFull"/> (-E2BIG) when every node is in use; an update
 /// of an existing key always succeeds, in place. Lookups take no lock, as in <see cref="LruHashMap{TKey, TValue}"/>.
 /// </summary>
-/// <typeparam name="TKey">The key; hashed and compared by its bytes.</typeparam>
+/// <typeparam name="TKey">The key: an unmanaged type hashed and compared by its bytes; types whose equality is not their bytes are refused (see <see cref="LruHashMap{TKey, TValue}"/>).</typeparam>
 /// <typeparam name="TValue">The value.</typeparam>
 /// <remarks>
 /// Thread-safe. Lock order: a bucket lock, then (for a new key) one CPU's free-list lock; never the reverse.
@@ -26,6 +26,7 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
     /// <summary>Creates the map with all of its nodes preallocated.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is outside its documented range.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="TKey"/>'s equality is not its bytes.</exception>
     public HashMap(HashMapOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -35,6 +36,7 @@ public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValu
                 $"MaxEntries must be between 1 and {LruHashMap<TKey, TValue>.MaxCapacity}.");
         }
 
+        BytewiseKey<TKey>.Validate($"HashMap<{typeof(TKey).Name}, {typeof(TValue).Name}>");
         Cpu.ValidatePossibleCpus(options.PossibleCpus, nameof(options));
         _table = new HashTable<TKey, TValue>(options.MaxEntries, 0, options.HashSeed);
         _reader = _table.Reader;

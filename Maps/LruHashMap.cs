@@ -11,8 +11,12 @@ namespace PerfKit.Maps;
 /// per-CPU free lists, lookups that take no lock (one that meets an in-place write of its entry waits for it, as a
 /// seqlock reader does). Keys and values are copied in and out by value.
 /// </summary>
-/// <typeparam name="TKey">The key; hashed and compared by its bytes.</typeparam>
-/// <typeparam name="TValue">The value.</typeparam>
+/// <typeparam name="TKey">
+/// The key: an unmanaged type hashed and compared by its bytes. Types whose equality is not their bytes (<see cref="float"/>,
+/// <see cref="double"/>, <see cref="Half"/>, <see cref="decimal"/>, structs with padding or containing those) are refused at
+/// construction with <see cref="NotSupportedException"/>.
+/// </typeparam>
+/// <typeparam name="TValue">The value: an unmanaged type, copied in and out by value; compared by its bytes where a member compares values.</typeparam>
 /// <remarks>
 /// <para>Semantics are the kernel's, including the surprising ones: an update takes a node from the LRU
 /// <em>before</em> it checks the flags or whether the key exists, so in a full map an update of an existing key
@@ -25,7 +29,8 @@ namespace PerfKit.Maps;
 /// returned value was, at one instant, the value stored with the requested key (never torn, never another
 /// key's).</para>
 /// </remarks>
-public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValue>>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "Named after the kernel map it ports, BPF_MAP_TYPE_LRU_HASH, as HashMap is after BPF_MAP_TYPE_HASH.")]
+public sealed partial class LruHashMap<TKey, TValue> : IReadOnlyCollection<KeyValuePair<TKey, TValue>>
     where TKey : unmanaged
     where TValue : unmanaged
 {
@@ -40,6 +45,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
     /// <summary>Creates the map with all of its nodes preallocated.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is outside its documented range.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="TKey"/>'s equality is not its bytes.</exception>
     public LruHashMap(LruHashMapOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -48,6 +54,7 @@ public sealed class LruHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TV
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxEntries, $"MaxEntries must be between 1 and {MaxCapacity}.");
         }
 
+        BytewiseKey<TKey>.Validate($"LruHashMap<{typeof(TKey).Name}, {typeof(TValue).Name}>");
         Cpu.ValidatePossibleCpus(options.PossibleCpus, nameof(options));
         if (!Enum.IsDefined(options.Flavor))
         {

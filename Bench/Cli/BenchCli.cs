@@ -33,8 +33,7 @@ public static class BenchCli
     public static RootCommand Create()
     {
         var list = new Option<bool>("--list") { Description = "list the suites and their benchmark classes (as 'list')" };
-        string suites = string.Concat(Suites.All.Append(Suites.Headline).Select(s => $"\n  {s.Name,-12} {s.Description}"));
-        var root = new RootCommand($"{RootDescription}\n\nSuites ('all' runs every one):{suites}") { list };
+        var root = new RootCommand($"{RootDescription}\n\nSuites ('all' runs every one):{SuiteList.Describe()}") { list };
         root.TreatUnmatchedTokensAsErrors = false; // suite names and BenchmarkDotNet's options
         root.SetAction(parsed => parsed.GetValue(list) ? SuiteList.Print() : BenchmarkRunCommand.Run([.. parsed.UnmatchedTokens]));
 

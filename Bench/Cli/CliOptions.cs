@@ -30,12 +30,12 @@ public static class CliOptions
         return option;
     }
 
-    /// <summary>A number option with a default and a range that excludes <paramref name="above"/> and includes <paramref name="max"/>.</summary>
-    public static Option<double> Number(string name, string description, double defaultValue, double above, double max)
+    /// <summary>A number option with a default and an inclusive range.</summary>
+    public static Option<double> Number(string name, string description, double defaultValue, double min, double max)
     {
         var option = new Option<double>(name)
         {
-            Description = string.Create(CultureInfo.InvariantCulture, $"{description} (more than {above}, at most {max})"),
+            Description = string.Create(CultureInfo.InvariantCulture, $"{description} ({min}–{max})"),
             DefaultValueFactory = _ => defaultValue,
             HelpName = "N",
         };
@@ -46,9 +46,9 @@ public static class CliOptions
                 return;
             }
 
-            if (!(value > above && value <= max))
+            if (!(value >= min && value <= max))
             {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be more than {above} and at most {max}, not {value}."));
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be from {min} to {max}, not {value}."));
             }
         });
         return option;

@@ -11,4 +11,10 @@ public static class WorkloadBanner
     {
         Console.WriteLine($"{what} (process {Environment.ProcessId}; watch it with: {CountersCommand})");
     }
+
+    /// <summary>Prints <paramref name="what"/> for a workload in another process, <paramref name="processId"/>, and the line that watches that one.</summary>
+    public static void Print(string what, int processId)
+    {
+        Console.WriteLine($"{what} (process {processId}; watch it with: dotnet-counters monitor -p {processId} --counters PerfKit)");
+    }
 }

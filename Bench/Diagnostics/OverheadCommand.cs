@@ -16,13 +16,14 @@ namespace PerfKit.Bench.Diagnostics;
 /// <see cref="PerfKitDiagnostics.IsSupported"/> switch on and three with it off (the JIT compiles those without
 /// their guards); each round runs the same hot path (<see cref="OverheadWorkload"/>) on each instrumented copy and
 /// an uninstrumented partner, in random order, back to back. Pairing cancels the machine's drift, which between
-/// separate processes (BenchmarkDotNet's cases) moved identical code by ±2–3 % here; three copies a side average
-/// out where the JIT happened to place each copy's code (about ±1 % per copy). Writes overhead.csv and README.md.
+/// separate processes (BenchmarkDotNet's cases) move identical code by a few percent; three copies a side average
+/// out where the JIT happened to place each copy's code. Writes overhead.csv and README.md.
 /// </summary>
 public static class OverheadCommand
 {
     private const double RoundMilliseconds = 5;
     private const int CopiesPerSide = 3;
+    private const string CsvHeader = "rounds,instrumented_ns,uninstrumented_ns,difference_pct,low_pct,high_pct";
 
     /// <summary>The paired result: mean ns per operation of each copy, the mean per-round difference and its 95 % interval.</summary>
     public sealed record Result(int Rounds, double InstrumentedNs, double UninstrumentedNs, double DifferencePercent, double LowPercent, double HighPercent);
@@ -55,7 +56,7 @@ public static class OverheadCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"instrumented {result.InstrumentedNs:F2} ns/op, uninstrumented {result.UninstrumentedNs:F2} ns/op: {result.DifferencePercent:+0.00;−0.00} % (95 % interval {result.LowPercent:+0.00;−0.00} … {result.HighPercent:+0.00;−0.00} %, {result.Rounds} paired rounds)"));
         Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "overhead.csv"), "rounds,instrumented_ns,uninstrumented_ns,difference_pct,low_pct,high_pct\n" +
+        File.WriteAllText(Path.Combine(output, "overhead.csv"), CsvHeader + "\n" +
             string.Create(CultureInfo.InvariantCulture, $"{result.Rounds},{result.InstrumentedNs:F3},{result.UninstrumentedNs:F3},{result.DifferencePercent:F3},{result.LowPercent:F3},{result.HighPercent:F3}\n"));
         File.WriteAllText(Path.Combine(output, "README.md"), ToMarkdown(result));
         Console.WriteLine($"Results: {output}");
@@ -63,6 +64,7 @@ public static class OverheadCommand
     }
 
     /// <summary>Reads a result written by <see cref="Run"/>, or null if there is none.</summary>
+    /// <exception cref="InvalidDataException">The file is not an overhead table.</exception>
     public static Result? Read(string csv)
     {
         if (!File.Exists(csv))
@@ -70,9 +72,16 @@ public static class OverheadCommand
             return null;
         }
 
-        string[] f = File.ReadAllLines(csv)[1].Split(',');
+        string[] lines = File.ReadAllLines(csv);
+        string[] f = lines.Length >= 2 && lines[0] == CsvHeader ? lines[1].Split(',') : [];
+        if (f.Length != 6 || !f.Skip(1).All(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            || !int.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int rounds))
+        {
+            throw new InvalidDataException($"{csv} is not an overhead table (expected the header '{CsvHeader}' and one row of numbers).");
+        }
+
         double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
-        return new Result(int.Parse(f[0], CultureInfo.InvariantCulture), D(1), D(2), D(3), D(4), D(5));
+        return new Result(rounds, D(1), D(2), D(3), D(4), D(5));
     }
 
     private static Func<int, long> LoadCopy(bool instrumented, int index)

@@ -65,7 +65,7 @@ public static class MapOps
     }
 }
 
-/// <summary><see cref="LruHashMap{TKey, TValue}"/>: program lookup, BPF_ANY update.</summary>
+/// <summary><see cref="LruHashMap{TKey, TValue}"/>: program lookup, BPF_ANY update, and its atomic <see cref="LruHashMap{TKey, TValue}.GetOrAdd(TKey, TValue)"/>.</summary>
 public readonly struct LruContender(LruHashMap<ulong, ulong> map) : IMapContender
 {
     /// <inheritdoc />
@@ -75,13 +75,7 @@ public readonly struct LruContender(LruHashMap<ulong, ulong> map) : IMapContende
     public void Put(ulong key, ulong value) => map.Update(key, value);
 
     /// <inheritdoc />
-    public void GetOrAdd(ulong key)
-    {
-        if (!map.TryLookup(key, out _))
-        {
-            map.Update(key, key);
-        }
-    }
+    public void GetOrAdd(ulong key) => map.GetOrAdd(key, key);
 }
 
 /// <summary><see cref="LruHashMap{TKey, TValue}"/> with in-place writes of existing keys (<see cref="LruHashMap{TKey, TValue}.TryWrite"/>).</summary>

@@ -76,8 +76,15 @@ public static class MemoryCommand
             throw new InvalidDataException($"{csv} is not a memory table (expected the header '{CsvHeader}').");
         }
 
-        return [.. lines.Skip(1).Select(l => l.Split(',')).Select(f => new Row(f[0], long.Parse(f[1], CultureInfo.InvariantCulture),
-            double.Parse(f[2], CultureInfo.InvariantCulture), int.Parse(f[3], CultureInfo.InvariantCulture), int.Parse(f[4], CultureInfo.InvariantCulture), int.Parse(f[5], CultureInfo.InvariantCulture)))];
+        try
+        {
+            return [.. lines.Skip(1).Select(l => l.Split(',')).Select(f => new Row(f[0], long.Parse(f[1], CultureInfo.InvariantCulture),
+                double.Parse(f[2], CultureInfo.InvariantCulture), int.Parse(f[3], CultureInfo.InvariantCulture), int.Parse(f[4], CultureInfo.InvariantCulture), int.Parse(f[5], CultureInfo.InvariantCulture)))];
+        }
+        catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException)
+        {
+            throw new InvalidDataException($"{csv} is not a memory table: {e.Message}", e);
+        }
     }
 
     private static Row Measure(string name, int entries, Func<int, object> build, Action<object, ulong> update)

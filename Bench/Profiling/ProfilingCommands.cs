@@ -44,7 +44,7 @@ public static class ProfilingCommands
     public static Command CreateTrace()
     {
         Argument<string> workload = WorkloadArgument();
-        Option<double> seconds = CliOptions.Number("--seconds", "how long the workload runs", 5, 0.099, 600);
+        Option<double> seconds = CliOptions.Number("--seconds", "how long the workload runs", 5, MinSeconds, MaxSeconds);
         Option<DirectoryInfo?> output = CliOptions.Out("trace");
         var command = new Command("trace",
             "Record a workload with EventPipe (CPU samples, GC, contention, JIT, PerfKit events and counters) in a child process suspended at startup, then analyse it")
@@ -59,12 +59,12 @@ public static class ProfilingCommands
     public static Command CreateAnalyze()
     {
         var trace = new Argument<FileInfo>("trace") { Description = "a .nettrace file (this kit's, BenchmarkDotNet's, dotnet-trace's)" };
-        var output = new Option<DirectoryInfo?>("--out") { Description = "folder for the analysis [default: beside the trace]", HelpName = "DIR" };
+        Option<DirectoryInfo?> output = CliOptions.Out("analyze");
         var command = new Command("analyze", "Analyse any EventPipe trace: hot methods, GC, contention, PerfKit events; writes markdown and a speedscope file") { trace, output };
         command.SetAction(parsed =>
         {
             string path = parsed.GetValue(trace)!.FullName;
-            return AnalyzeInto(path, parsed.GetValue(output)?.FullName ?? Path.GetDirectoryName(path)!);
+            return AnalyzeInto(path, parsed.GetValue(output)?.FullName ?? RunFolders.NewCommandRun("analyze"));
         });
         return command;
     }
@@ -74,7 +74,7 @@ public static class ProfilingCommands
     {
         Directory.CreateDirectory(output);
         string tracePath = Path.Combine(output, workload + ".nettrace");
-        WorkloadBanner.Print($"trace: recording '{workload}' for {seconds} s in a child process");
+        Console.WriteLine($"trace: recording '{workload}' for {seconds} s in a child process");
         int exitCode = Record(workload, seconds, tracePath, out string? problem);
         if (problem is not null)
         {
@@ -116,6 +116,7 @@ public static class ProfilingCommands
         start.ArgumentList.Add(seconds.ToString(CultureInfo.InvariantCulture));
         start.Environment["DOTNET_DefaultDiagnosticPortSuspend"] = "1";
         using Process child = Process.Start(start)!;
+        WorkloadBanner.Print("trace: the workload runs in a child process", child.Id);
         var published = Stopwatch.StartNew();
         while (!DiagnosticsClient.GetPublishedProcesses().Contains(child.Id))
         {
@@ -149,9 +150,10 @@ public static class ProfilingCommands
         return child.ExitCode;
     }
 
+    private const double MinSeconds = 0.1, MaxSeconds = 600;
     private const string SecondsError = "seconds must be from 0.1 to 600.";
 
-    private static bool ValidSeconds(double seconds) => seconds is >= 0.1 and <= 600;
+    private static bool ValidSeconds(double seconds) => seconds is >= MinSeconds and <= MaxSeconds;
 
     private static Argument<string> WorkloadArgument()
     {

@@ -13,17 +13,16 @@ public sealed record GoalOutcome(string Ours, string Baseline, string RatioText,
 /// A goal of the kit: a ratio between figures measured in the same run. <see cref="Id"/> names its note,
 /// <c>perf-results/notes/&lt;id&gt;.md</c>, which says what it measures and why it is short when it is.
 /// </summary>
-/// <param name="Id">Short stable name (kebab case): the note's file name and the trend's column.</param>
+/// <param name="Id">Short stable name (kebab case): the note's file name and the goal's key in the trend.</param>
 /// <param name="Name">What the goal promises, in one line.</param>
-/// <param name="Source">Where its figures come from: a benchmark class, or the step of the default run that measures it.</param>
 /// <param name="Evaluate">The outcome on one run, or null when the run did not measure it.</param>
 /// <param name="SameRunContext">A sentence computed from the same run that helps read a shortfall (a ceiling the machine allows, say), or null.</param>
-public sealed record Goal(string Id, string Name, string Source, Func<RunResults, GoalOutcome?> Evaluate, Func<RunResults, string?>? SameRunContext = null)
+public sealed record Goal(string Id, string Name, Func<RunResults, GoalOutcome?> Evaluate, Func<RunResults, string?>? SameRunContext = null)
 {
     /// <summary>A goal that <paramref name="ours"/> is at least <paramref name="target"/> times faster than <paramref name="baseline"/> (time per operation of each).</summary>
     public static GoalOutcome? Faster(BenchmarkTiming? ours, BenchmarkTiming? baseline, double target, string oursLabel, string baselineLabel, bool asThroughput)
     {
-        if (ours is not { } o || baseline is not { } b)
+        if (ours is not { Mean: > 0 } o || baseline is not { Mean: > 0 } b)
         {
             return null;
         }
@@ -39,7 +38,7 @@ public sealed record Goal(string Id, string Name, string Source, Func<RunResults
     /// <summary>A goal that <paramref name="ours"/> takes at most <paramref name="limit"/> times <paramref name="baseline"/>'s time per operation.</summary>
     public static GoalOutcome? AtMost(BenchmarkTiming? ours, BenchmarkTiming? baseline, double limit, string oursLabel, string baselineLabel)
     {
-        if (ours is not { } o || baseline is not { } b)
+        if (ours is not { Mean: > 0 } o || baseline is not { Mean: > 0 } b)
         {
             return null;
         }
@@ -60,7 +59,10 @@ public readonly record struct BenchmarkTiming(double Mean, double Lower, double 
     public static BenchmarkTiming? Of(Results.BenchmarkResult? result) =>
         result is null ? null : new BenchmarkTiming(result.MeanNs, Math.Clamp(result.LowerNs, result.MeanNs / 100, result.MeanNs), Math.Max(result.UpperNs, result.MeanNs));
 
-    /// <summary>This timing less <paramref name="other"/>'s (a loop's bare cost), the interval widened by the other's.</summary>
-    public BenchmarkTiming Minus(BenchmarkTiming other) =>
-        new(Mean - other.Mean, Math.Max((Mean - other.Mean) / 100, Lower - other.Upper), Upper - other.Lower);
+    /// <summary>
+    /// This timing less <paramref name="other"/>'s (a loop's bare cost), the interval widened by the other's; null when
+    /// the difference is not positive (the two measurements' noise is larger than what is left).
+    /// </summary>
+    public BenchmarkTiming? Minus(BenchmarkTiming other) =>
+        Mean - other.Mean is > 0 and double net ? new BenchmarkTiming(net, Math.Max(net / 100, Lower - other.Upper), Upper - other.Lower) : null;
 }

@@ -21,7 +21,7 @@ public static class PublishCommand
 
     // What a published copy keeps of a run: its record, its compact results, BenchmarkDotNet's tables, and the other
     // steps' tables, CSVs and plots (not BenchmarkDotNet's full JSON with every measurement, nor its logs).
-    private static readonly string[] StepFolders = ["memory", "overhead", "hook-latency", "hitrate"];
+    private static readonly string[] StepFolders = ["memory", "overhead", "hook-latency", "hitrate", "first-eviction"];
 
     /// <summary>The <c>publish</c> command.</summary>
     public static Command Create()
@@ -52,13 +52,15 @@ public static class PublishCommand
     private static int Publish(string folder)
     {
         RunResults run;
+        IReadOnlyList<RunResults> others;
         try
         {
             run = RunResults.Load(folder);
+            others = PublishedReadme.LoadPublished(); // checked before anything is written
         }
         catch (InvalidDataException e)
         {
-            return BenchCommandLine.Fail(e.Message);
+            return BenchCommandLine.Fail(e.Message, exitCode: 1);
         }
 
         if (Refusal(run.Manifest) is { } refusal)
@@ -66,13 +68,45 @@ public static class PublishCommand
             return BenchCommandLine.Fail($"run {run.Manifest.Run} cannot be published: {refusal}.", exitCode: 1);
         }
 
+        // Copied to a new folder beside the target, then swapped in: a failure part-way leaves the old reference whole.
         string target = Path.Combine(RunFolders.Published, run.Manifest.Machine.Kind);
-        string? replaced = RunManifest.Load(target) is { } previous ? previous.Run : null;
-        if (Directory.Exists(target))
+        string staging = target + ".publishing";
+        string? replaced = others.FirstOrDefault(o => o.Manifest.Machine.Kind == run.Manifest.Machine.Kind)?.Manifest.Run;
+        string verdict;
+        try
         {
-            Directory.Delete(target, recursive: true);
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            CopyPublishedParts(folder, staging);
+            verdict = RunReport.Write(RunResults.Load(staging), staging);
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target, recursive: true);
+            }
+
+            Directory.Move(staging, target);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
+        {
+            return BenchCommandLine.Fail($"publishing {folder} failed, nothing was changed: {e.Message}", exitCode: 1);
         }
 
+        // The published report's links were written for the staging folder's place, which is the target's.
+        RecordTrend(RunResults.Load(target));
+        bool readme = PublishedReadme.Write();
+        Console.WriteLine(verdict);
+        Console.WriteLine($"Published run {run.Manifest.Run} as {target}{(replaced is null ? string.Empty : $" (replacing run {replaced})")}.");
+        Console.WriteLine($"Changed: {target}, {Path.Combine(RepositoryPaths.PerfResults, TrendFile)}, {Path.Combine(RepositoryPaths.PerfResults, "README.md")}"
+            + (readme ? $", {Path.Combine(RepositoryPaths.Root, "README.md")}." : $" (README.md has no headline markers, so its headline was left alone)."));
+        Console.WriteLine("Review them (git status, git diff) and commit.");
+        return 0;
+    }
+
+    private static void CopyPublishedParts(string folder, string target)
+    {
         Directory.CreateDirectory(Path.Combine(target, "results"));
         foreach (string file in new[] { RunManifest.FileName, BenchmarkResultsFile.FileName })
         {
@@ -93,16 +127,6 @@ public static class PublishCommand
                 File.Copy(file, Path.Combine(target, step, Path.GetFileName(file)));
             }
         }
-
-        RunResults published = RunResults.Load(target);
-        string verdict = RunReport.Write(published, target);
-        RecordTrend(published);
-        PublishedReadme.Write();
-        Console.WriteLine(verdict);
-        Console.WriteLine($"Published run {run.Manifest.Run} as {target}{(replaced is null ? string.Empty : $" (replacing run {replaced})")}.");
-        Console.WriteLine($"Changed: {target}, {Path.Combine(RepositoryPaths.PerfResults, TrendFile)}, {Path.Combine(RepositoryPaths.PerfResults, "README.md")}, {Path.Combine(RepositoryPaths.Root, "README.md")}.");
-        Console.WriteLine("Review them (git status, git diff) and commit.");
-        return 0;
     }
 
     // One row per goal the run measured; a run published again replaces its rows.

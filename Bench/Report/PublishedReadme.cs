@@ -15,12 +15,17 @@ public static partial class PublishedReadme
     private const string StartMarker = "<!-- headline:start (written by `dotnet run -c Release --project Bench -- publish <run>`) -->";
     private const string EndMarker = "<!-- headline:end -->";
 
-    /// <summary>Rewrites both files from what is published.</summary>
-    public static void Write()
-    {
-        var machines = Directory.Exists(RunFolders.Published)
-            ? Directory.GetDirectories(RunFolders.Published).Order(StringComparer.Ordinal).Select(RunResults.Load).ToList()
+    /// <summary>The published runs, one per machine kind (folders being published are not yet runs).</summary>
+    /// <exception cref="InvalidDataException">A folder under perf-results/published is not a run.</exception>
+    public static IReadOnlyList<RunResults> LoadPublished() =>
+        Directory.Exists(RunFolders.Published)
+            ? [.. Directory.GetDirectories(RunFolders.Published).Where(d => !d.EndsWith(".publishing", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Select(RunResults.Load)]
             : [];
+
+    /// <summary>Rewrites both files from what is published; returns false if README.md has no headline markers (it is then left alone).</summary>
+    public static bool Write()
+    {
+        IReadOnlyList<RunResults> machines = LoadPublished();
         var perfResults = new StringBuilder("# perf-results\n\n")
             .Append("The project's published reference results: one complete default run per machine kind, each measured in one ")
             .Append("process tree on one machine, and made the reference by `dotnet run -c Release --project Bench -- publish <run>`. ")
@@ -44,7 +49,7 @@ public static partial class PublishedReadme
         perfResults.Append(Trend());
         perfResults.Append("\n## Profiles\n\n[profiles/](profiles): EventPipe recordings analysed with TraceEvent (`-- trace <workload> --out perf-results/profiles/<workload>` to refresh one).\n");
         File.WriteAllText(Path.Combine(RepositoryPaths.PerfResults, "README.md"), perfResults.ToString());
-        UpdateMainReadme(headline.Length > 0 ? headline.ToString() : "No run is published yet.\n");
+        return UpdateMainReadme(headline.Length > 0 ? headline.ToString() : "No run is published yet.\n");
     }
 
     // Per machine kind: goals down, published runs across, each cell the goal's ratio in that run.
@@ -80,21 +85,19 @@ public static partial class PublishedReadme
         return md.ToString();
     }
 
-    private static void UpdateMainReadme(string block)
+    private static bool UpdateMainReadme(string block)
     {
         string readme = Path.Combine(RepositoryPaths.Root, "README.md");
-        if (!File.Exists(readme))
-        {
-            return;
-        }
-
-        string text = File.ReadAllText(readme);
+        string text = File.Exists(readme) ? File.ReadAllText(readme) : string.Empty;
         int start = text.IndexOf(StartMarker, StringComparison.Ordinal);
         int end = text.IndexOf(EndMarker, StringComparison.Ordinal);
-        if (start >= 0 && end > start)
+        if (start < 0 || end <= start)
         {
-            File.WriteAllText(readme, text[..(start + StartMarker.Length)] + "\n\n" + block + "\n" + text[end..]);
+            return false;
         }
+
+        File.WriteAllText(readme, text[..(start + StartMarker.Length)] + "\n\n" + block + "\n" + text[end..]);
+        return true;
     }
 
     [GeneratedRegex("^([^,]*),([^,]*),([^,]*),([^,]*),\"(.*)\",(pass|short)$")]

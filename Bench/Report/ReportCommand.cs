@@ -23,9 +23,14 @@ public static class ReportCommand
     /// <summary>Ends a run: records it as finished, writes its report, and says where everything is; returns 0.</summary>
     public static int Finish(string folder, RunManifest manifest)
     {
+        // Finished as of now: the report below is written from this record, and says so.
         manifest = manifest.WithStepDone("report") with { FinishedUtc = DateTime.UtcNow };
         manifest.Save(folder);
         int exitCode = Report(folder);
+        if (exitCode != 0)
+        {
+            (manifest with { Failure = "report: it could not be written (see the error above)" }).Save(folder);
+        }
         if (exitCode == 0 && manifest.DefaultRun)
         {
             Console.WriteLine($"To make this run the project's published results for this machine kind: dotnet run -c Release --project Bench -- publish {folder}");
@@ -55,22 +60,34 @@ public static class ReportCommand
             return null;
         }
 
+        if (IsUnder(folder, RunFolders.Published))
+        {
+            BenchCommandLine.Fail($"{folder} is a published copy, which changes only through publish: name the run folder under perf-results/local/runs/ it came from.");
+            return null;
+        }
+
         return folder;
+    }
+
+    /// <summary>Whether <paramref name="path"/> is <paramref name="folder"/> or inside it.</summary>
+    public static bool IsUnder(string path, string folder)
+    {
+        string relative = Path.GetRelativePath(Path.GetFullPath(folder), Path.GetFullPath(path));
+        return relative == "." || (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative));
     }
 
     private static int Report(string folder)
     {
-        RunResults run;
+        string verdict;
         try
         {
-            run = RunResults.Load(folder);
+            verdict = RunReport.Write(RunResults.Load(folder), folder);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or FormatException or IndexOutOfRangeException or IOException)
         {
-            return BenchCommandLine.Fail(e.Message);
+            return BenchCommandLine.Fail($"the report of {folder} could not be written: {e.Message}", exitCode: 1);
         }
 
-        string verdict = RunReport.Write(run, folder);
         Console.WriteLine(verdict);
         Console.WriteLine($"Results: {folder}");
         Console.WriteLine($"Report:  {Path.Combine(folder, RunReport.FileName)}");

@@ -127,7 +127,8 @@ public static class ReportPlots
         plot.Axes.Bottom.TickLabelStyle.Rotation = 20;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.MinimumSize = 110;
-        plot.Axes.SetLimitsY(0, double.NaN);
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsY(0, Math.Max(2.5, plot.Axes.GetLimits().Top)); // from zero, and the goal line always in view
         plot.ShowLegend(Alignment.UpperRight);
         PlotLook.Save(plot, "Hook paths: speedup over ConcurrentDictionary + MemoryCache", caption, "hook path", "baseline time ÷ PerfKit time", path);
         return true;
@@ -221,6 +222,21 @@ public static class ReportPlots
             var dots = plot.Add.ScatterPoints(xs, ys, color);
             dots.MarkerSize = 10;
             dots.LegendText = hit ? "hit" : "miss";
+        }
+
+        // The goals' limits for a hit: ConcurrentDictionary's time and 0.6× ConcurrentLru's.
+        (string Method, double Factor, string Label, LinePattern Pattern)[] limits =
+        [
+            (nameof(MapLookupBenchmarks.Dictionary), 1.0, "goal: ≤ ConcurrentDictionary's hit", LinePattern.Dashed),
+            (nameof(MapLookupBenchmarks.Lru), 0.6, "goal: ≤ 0.6× ConcurrentLru's hit", LinePattern.Dotted),
+        ];
+        foreach ((string method, double factor, string label, LinePattern pattern) in limits)
+        {
+            if (run.Timing(typeof(MapLookupBenchmarks), method, (nameof(MapLookupBenchmarks.Hit), bool.TrueString)) is { } limit)
+            {
+                plot.Add.HorizontalLine(Math.Log10(limit.Mean * factor), 1.5f, Colors.Gray, pattern).LegendText = label;
+                lowest = Math.Min(lowest, Math.Log10(limit.Mean * factor));
+            }
         }
 
         plot.Axes.Bottom.SetTicks([.. methods.Select((_, i) => (double)i)], [.. methods.Select(m => m == nameof(MapLookupBenchmarks.Kernel) ? "Kernel (BPF loop subtracted)" : m)]);

@@ -60,8 +60,10 @@ public static class RunReport
             .Append(CultureInfo.InvariantCulture, $"| steps | {string.Join(", ", m.StepsDone)}{(m.Failure is null ? string.Empty : $"; failed: {m.Failure}")} |\n\n")
             .Append("## Goals\n\n").Append(GoalsTable(outcomes, notesLink));
 
-        var contexts = outcomes.Where(o => o.Outcome is { Pass: false } && o.Goal.SameRunContext?.Invoke(run) is { Length: > 0 })
-            .Select(o => $"- **{o.Goal.Name}**: {o.Goal.SameRunContext!(run)}\n").ToList();
+        var contexts = outcomes.Where(o => o.Outcome is { Pass: false })
+            .Select(o => (o.Goal.Name, Context: o.Goal.SameRunContext?.Invoke(run)))
+            .Where(c => c.Context is { Length: > 0 })
+            .Select(c => $"- **{c.Name}**: {c.Context}\n").ToList();
         if (contexts.Count > 0)
         {
             md.Append("\nMeasured in the same run, to read the short ones by:\n\n").AppendJoin(string.Empty, contexts);
@@ -78,6 +80,10 @@ public static class RunReport
         AppendStep(md, run, "hitrate", "Hit rates, every workload and capacity", null);
         AppendStep(md, run, "memory", "Memory: bytes per entry and collections", null);
         AppendStep(md, run, "overhead", "Instrumentation cost with no listener, paired in one process", null);
+        if (Maps.FirstEvictionStep.Read(run.FirstEvictionCsv) is { } fill)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"\n## First eviction\n\nA {Maps.FirstEvictionStep.Capacity:N0}-entry common LRU on 2 CPUs: the first eviction at {fill.StealBeforeShrink:P1} fill with StealBeforeShrink, {fill.KernelOrder:P1} in the kernel's order.\n");
+        }
         string results = Path.Combine(run.Folder, "results");
         string[] tables = Directory.Exists(results) ? [.. Directory.GetFiles(results, "*-report-github.md").Order(StringComparer.Ordinal)] : [];
         if (tables.Length > 0)

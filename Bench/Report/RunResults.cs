@@ -30,8 +30,8 @@ public sealed class RunResults
     /// <summary>The hit-rate step's CSV (may not exist).</summary>
     public string HitRateCsv => Path.Combine(Folder, "hitrate", "hitrate.csv");
 
-    /// <summary>The hook-latency step's folder (may not exist).</summary>
-    public string HookLatencyFolder => Path.Combine(Folder, "hook-latency");
+    /// <summary>The first-eviction step's CSV (may not exist).</summary>
+    public string FirstEvictionCsv => Path.Combine(Folder, "first-eviction", "first-eviction.csv");
 
     /// <summary>Reads the run in <paramref name="folder"/>.</summary>
     /// <exception cref="InvalidDataException">The folder is not a run folder (no <c>run.json</c>) or a file in it is malformed.</exception>
@@ -48,7 +48,4 @@ public sealed class RunResults
     /// <summary>The case <paramref name="type"/>.<paramref name="method"/> with <paramref name="parameters"/>, or null if the run did not measure it.</summary>
     public BenchmarkTiming? Timing(Type type, string method, params (string Name, string Value)[] parameters) =>
         BenchmarkTiming.Of(BenchmarkResult.Find(Benchmarks, type, method, parameters));
-
-    /// <summary>Whether the run measured any case of <paramref name="type"/>.</summary>
-    public bool Measured(Type type) => Benchmarks.Any(r => r.Type == type.Name);
 }

@@ -22,10 +22,22 @@ public static class RunFolders
     public static string NewRunName() => DateTime.UtcNow.ToString("yyyy-MM-dd_HHmmss", CultureInfo.InvariantCulture);
 
     /// <summary>A new folder for a benchmark run: <c>perf-results/local/runs/&lt;run&gt;</c>.</summary>
-    public static string NewBenchmarkRun() => Path.Combine(Local, "runs", NewRunName());
+    public static string NewBenchmarkRun() => Unused(Path.Combine(Local, "runs"));
 
     /// <summary>A new folder for one run of <paramref name="command"/>: <c>perf-results/local/&lt;command&gt;/&lt;run&gt;</c>.</summary>
-    public static string NewCommandRun(string command) => Path.Combine(Local, command, NewRunName());
+    public static string NewCommandRun(string command) => Unused(Path.Combine(Local, command));
+
+    // The run name, with "-2", "-3", ... when a run of the same second already has it.
+    private static string Unused(string parent)
+    {
+        string name = NewRunName(), path = Path.Combine(parent, name);
+        for (int n = 2; Directory.Exists(path); n++)
+        {
+            path = Path.Combine(parent, $"{name}-{n}");
+        }
+
+        return path;
+    }
 
     /// <summary>The most recent benchmark run folder under <c>perf-results/local/runs</c>, or null if there is none.</summary>
     public static string? LatestBenchmarkRun()

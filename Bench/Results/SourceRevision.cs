@@ -18,12 +18,14 @@ public static class SourceRevision
             return "unknown (not a git clone, or git is not installed)";
         }
 
-        return string.IsNullOrEmpty(Git("status", "--porcelain", "--untracked-files=no")) ? commit : commit + " + uncommitted changes";
+        // Untracked files count (a new source file changes the build); ignored ones (results, bin, obj) do not.
+        return string.IsNullOrEmpty(Git("status", "--porcelain")) ? commit : commit + " + uncommitted changes";
     }
 
     private static string? Git(params string[] arguments)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = RepositoryPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("--no-optional-locks"); // reading must not refresh the index behind a user's back
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -34,7 +34,10 @@ public static class BenchmarkRunCommand
             suites.Add(suite);
         }
 
-        var passThrough = tokens.Skip(firstOption).ToList();
+        // "--name=value" as two tokens, so that the options this command reads are found in either spelling.
+        var passThrough = tokens.Skip(firstOption)
+            .SelectMany(t => t.StartsWith("--", StringComparison.Ordinal) && t.IndexOf('=', StringComparison.Ordinal) is int eq and > 2 ? [t[..eq], t[(eq + 1)..]] : new[] { t })
+            .ToList();
         bool defaultRun = tokens.Count == 0;
         if (suites.Count == 0)
         {
@@ -66,6 +69,10 @@ public static class BenchmarkRunCommand
         {
             passThrough.AddRange(["--artifacts", folder]);
         }
+        else if (File.Exists(Path.Combine(folder, RunManifest.FileName)) || Directory.Exists(Path.Combine(folder, "results")))
+        {
+            return BenchCommandLine.Fail($"--artifacts {folder} already holds a run: give a new folder, so that one run's report never mixes in another's results.");
+        }
 
         Type[] types = [.. suites.SelectMany(s => s.Types).Distinct()];
         string? job = JobArgument(passThrough);
@@ -92,7 +99,7 @@ public static class BenchmarkRunCommand
                 Directory.Delete(folder, recursive: true); // nothing ran: no run to keep
             }
 
-            return BenchCommandLine.Fail("no benchmark matched the filter (see 'list' for the suites and their classes).", exitCode: 1);
+            return BenchCommandLine.Fail("no benchmark matched the filter (see 'list' for the suites and their classes).");
         }
 
         BenchmarkResultsFile.Collect(folder);

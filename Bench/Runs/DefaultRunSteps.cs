@@ -5,8 +5,8 @@ using PerfKit.Bench.Results;
 namespace PerfKit.Bench.Runs;
 
 /// <summary>
-/// The default run after its benchmarks: the memory table, the instrumentation cost, the hook latency distributions
-/// and the hit rates, each into its own folder of the run, then the report. A failing step fails the run (exit 1),
+/// The default run after its benchmarks: the memory table, the instrumentation cost, the hook latency distributions,
+/// the hit rates and the first-eviction fill, each into its own folder of the run, then the report. A failing step fails the run (exit 1),
 /// and the manifest says which step and why.
 /// </summary>
 public static class DefaultRunSteps
@@ -20,15 +20,26 @@ public static class DefaultRunSteps
             ("overhead", output => Diagnostics.OverheadCommand.Run(Diagnostics.OverheadCommand.DefaultRounds, output)),
             ("hook-latency", output => Hooks.HookLatencyCommand.Run(Hooks.HookLatencyCommand.DefaultCalls, output)),
             ("hitrate", output => HitRate.HitRateCommand.Run(traces: null, only: [], output)),
+            ("first-eviction", Maps.FirstEvictionStep.Run),
         ];
         foreach ((string name, Func<string, int> step) in steps)
         {
             Console.WriteLine($"== {name}");
-            int exitCode = step(Path.Combine(folder, name));
-            if (exitCode != 0)
+            string? failure;
+            try
             {
-                (manifest with { Failure = $"{name}: exit code {exitCode} (see its output)", FinishedUtc = DateTime.UtcNow }).Save(folder);
-                return BenchCommandLine.Fail($"the default run's {name} step failed (exit code {exitCode}); the run stops here. What ran is in {folder}", exitCode: 1);
+                int exitCode = step(Path.Combine(folder, name));
+                failure = exitCode == 0 ? null : $"exit code {exitCode} (see its output)";
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException)
+            {
+                failure = $"{e.GetType().Name}: {e.Message}";
+            }
+
+            if (failure is not null)
+            {
+                (manifest with { Failure = $"{name}: {failure}", FinishedUtc = DateTime.UtcNow }).Save(folder);
+                return BenchCommandLine.Fail($"the default run's {name} step failed ({failure}); the run stops here. What ran is in {folder}", exitCode: 1);
             }
 
             manifest = manifest.WithStepDone(name);

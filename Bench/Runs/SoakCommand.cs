@@ -11,7 +11,7 @@ public static class SoakCommand
     /// <summary>The <c>soak</c> command.</summary>
     public static Command Create()
     {
-        Option<double> minutes = CliOptions.Number("--minutes", "how long to run", 1, 0, 24 * 60);
+        Option<double> minutes = CliOptions.Number("--minutes", "how long to run", 1, 0.01, 24 * 60);
         Option<int> threads = CliOptions.Whole("--threads", "threads hammering the maps", 4, 2, 8);
         var command = new Command("soak", "The soak runner: threads mixing every map operation for minutes, integrity checked after every round (exit 1 on a violation)")
         {
@@ -25,7 +25,7 @@ public static class SoakCommand
     public static int Run(double minutes, int threads)
     {
         WorkloadBanner.Print($"soak: {threads} threads for {minutes} min");
-        Console.WriteLine($"Soak: {threads} threads for {minutes} min; integrity checked after every round.");
+        Console.WriteLine("Integrity is checked after every round.");
         DateTime last = DateTime.UtcNow;
         var progress = new Progress<(int Round, long Operations, int Violations)>(p =>
         {

@@ -13,6 +13,9 @@ public static class SuiteList
         return command;
     }
 
+    /// <summary>One line per suite: its name and what it measures, indented for a help text.</summary>
+    public static string Describe() => string.Concat(Suites.All.Append(Suites.Headline).Select(s => $"\n  {s.Name,-12} {s.Description}"));
+
     /// <summary>Prints the list; returns 0.</summary>
     public static int Print()
     {

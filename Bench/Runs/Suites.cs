@@ -29,7 +29,7 @@ public static class Suites
     ];
 
     /// <summary>
-    /// What a run with no arguments measures (9–12 minutes on 2 cores): the classes behind the headline goals.
+    /// What a run with no arguments measures (about 10 minutes on 2 cores): the classes behind the headline goals.
     /// The default run then adds the memory table, the instrumentation cost, the hook latencies, the hit rates and its report.
     /// </summary>
     public static Suite Headline { get; } = new("headline", "The classes behind the headline goals (the default run)",

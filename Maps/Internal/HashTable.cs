@@ -31,6 +31,9 @@ internal sealed class HashTable<TKey, TValue>
 {
     private readonly Bucket[] _buckets;
 
+    /// <summary>Allocates every node and bucket up front.</summary>
+    /// <param name="capacity">The entries the table holds (the nodes the LRU hands out).</param>
+    /// <param name="sentinelNodes">Extra nodes after the entries, which the LRU uses as its lists' heads.</param>
     /// <param name="seed">The hash seed, or null for a random one (the kernel's hashrnd).</param>
     public HashTable(int capacity, int sentinelNodes, ulong? seed)
     {

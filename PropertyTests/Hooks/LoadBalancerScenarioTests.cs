@@ -356,7 +356,7 @@ public sealed class LoadBalancerScenarioTests
         (_, SockAddr secondPeer, Socket second) = f.Connect(f.Pod, SockAddr.V4("10.96.0.62", 80));
         Assert.Equal(2, f.Lb.Tables.ReverseNat.Count);
         f.Lb.Release(first);
-        Assert.Equal(1, f.Lb.Tables.ReverseNat.Count);
+        Assert.Single(f.Lb.Tables.ReverseNat);
         SockAddr peer = secondPeer;
         Assert.Equal(HookReason.ReverseTranslated, f.Lb.GetPeerName(second, ref peer).Reason);
     }
@@ -394,7 +394,7 @@ public sealed class LoadBalancerScenarioTests
         SockAddr reply = first;
         Assert.Equal(HookReason.ReverseTranslated, f.Lb.RecvMsg(socket, ref reply).Reason);
         Assert.Equal(SockAddr.V4("10.96.0.53", 53), reply);
-        Assert.Equal(1, f.Lb.Tables.ReverseNat.Count); // compare-before-write: ten sends, one entry, no rewrite
+        Assert.Single(f.Lb.Tables.ReverseNat); // compare-before-write: ten sends, one entry, no rewrite
     }
 
     [Fact]
@@ -419,7 +419,7 @@ public sealed class LoadBalancerScenarioTests
         f.Lb.AddService(LoadBalancerFixture.Service("10.96.0.55", 53, protocol: SocketProtocol.Udp));
         (_, SockAddr backend, Socket socket) = f.Connect(f.Pod, SockAddr.V4("10.96.0.55", 53), SocketProtocol.Udp);
         f.Lb.Release(socket);
-        Assert.Equal(0, f.Lb.Tables.ReverseNat.Count);
+        Assert.Empty(f.Lb.Tables.ReverseNat);
         SockAddr reply = backend;
         Assert.Equal(HookReason.NoReverseEntry, f.Lb.RecvMsg(socket, ref reply).Reason);
     }

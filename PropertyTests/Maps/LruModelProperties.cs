@@ -16,7 +16,9 @@ namespace PerfKit.PropertyTests.Maps;
 /// <item>an update's outcome follows its flags on the state before it, unless that update itself evicted;</item>
 /// <item>an update-if-changed writes exactly when the key is absent or holds another value, and otherwise takes no
 /// node (so evicts nothing);</item>
-/// <item>Count never exceeds the usable capacity and always equals the enumeration; the audit stays clean.</item>
+/// <item>Count never exceeds the usable capacity and always equals the enumeration; the audit stays clean;</item>
+/// <item>the .NET surface (TryGetValue, ContainsKey, TryAdd, GetOrAdd, TryUpdate, AddOrUpdate, TryRemove, the
+/// indexer) answers as the kernel operations it is made of would, on the same oracle.</item>
 /// </list>
 /// </summary>
 public sealed class LruModelProperties
@@ -56,9 +58,9 @@ public sealed class LruModelProperties
             int liveBefore = model.Count;
             long evictionsBefore = map.Statistics.Evictions;
             bool presentBefore = model.TryGetValue(key, out ulong modelValue);
-            int op = kind % 7;
+            int op = kind % 15;
             string where = $"step {step}: op {op} key {key} ({options.Flavor}, cap {map.Capacity}, cpus {map.PossibleCpus})";
-            bool updates = op is 0 or 1 or 6;
+            bool updates = op is 0 or 1 or 6 or 8 or 9 or 11 or 14; // the operations that may take a node
             switch (op)
             {
                 case 0 or 1: // update (the most common operation)
@@ -115,6 +117,73 @@ public sealed class LruModelProperties
                     Assert.Equal(presentBefore ? MapResult.Ok : MapResult.KeyNotFound, deleted);
                     model.Remove(key);
                     break;
+                case 7: // TryGetValue: a program lookup
+                    Assert.Equal(presentBefore, map.TryGetValue(key, out ulong got));
+                    Assert.Equal(presentBefore ? modelValue : 0, got);
+                    break;
+                case 8: // TryAdd: an update with NoExist
+                    bool addedNow = map.TryAdd(key, value);
+                    if (map.Statistics.Evictions == evictionsBefore)
+                    {
+                        Assert.Equal(!presentBefore, addedNow);
+                    }
+
+                    if (addedNow)
+                    {
+                        model[key] = value;
+                    }
+
+                    AssertEvictedOnlyWhenShort(map, evictionsBefore, usable - liveBefore, threshold, where);
+                    break;
+                case 9: // GetOrAdd: the value in the map, added if absent
+                    ulong inMap = map.GetOrAdd(key, value);
+                    Assert.Equal(presentBefore ? modelValue : value, inMap);
+                    if (presentBefore)
+                    {
+                        Assert.True(map.Statistics.Evictions == evictionsBefore, where + ": GetOrAdd of a present key must not take a node");
+                    }
+
+                    model[key] = inMap;
+                    AssertEvictedOnlyWhenShort(map, evictionsBefore, usable - liveBefore, threshold, where);
+                    break;
+                case 10: // TryUpdate: compare-and-write in place, never evicts
+                    ulong comparison = presentBefore && rawFlags % 2 == 0 ? modelValue : modelValue + 1;
+                    bool swapped = map.TryUpdate(key, value, comparison);
+                    Assert.Equal(presentBefore && comparison == modelValue, swapped);
+                    if (swapped)
+                    {
+                        model[key] = value;
+                    }
+
+                    break;
+                case 11: // AddOrUpdate: the old value plus one, or the added value
+                    ulong now = map.AddOrUpdate(key, value, (_, old) => old + 1);
+                    Assert.Equal(presentBefore ? modelValue + 1 : value, now);
+                    model[key] = now;
+                    AssertEvictedOnlyWhenShort(map, evictionsBefore, usable - liveBefore, threshold, where);
+                    break;
+                case 12: // ContainsKey: a syscall lookup
+                    Assert.Equal(presentBefore, map.ContainsKey(key));
+                    break;
+                case 13: // TryRemove: lookup-and-delete
+                    Assert.Equal(presentBefore, map.TryRemove(key, out ulong removed));
+                    Assert.Equal(presentBefore ? modelValue : 0, removed);
+                    model.Remove(key);
+                    break;
+                case 14: // the indexer: get (throws when absent), then set (an update with Any)
+                    if (presentBefore)
+                    {
+                        Assert.Equal(modelValue, map[key]);
+                    }
+                    else
+                    {
+                        Assert.Throws<KeyNotFoundException>(() => map[key]);
+                    }
+
+                    map[key] = value;
+                    model[key] = value;
+                    AssertEvictedOnlyWhenShort(map, evictionsBefore, usable - liveBefore, threshold, where);
+                    break;
                 default: // update only if absent or different (sock_update_revnat); few values, so "unchanged" is common
                     value %= 3;
                     Assert.Equal(MapResult.Ok, map.UpdateIfChanged(key, value, out bool written));
@@ -158,6 +227,10 @@ public sealed class LruModelProperties
         Assert.True(audit.IsConsistent, audit.ToString());
         return true;
     }
+
+    private static void AssertEvictedOnlyWhenShort(LruHashMap<ulong, ulong> map, long evictionsBefore, int freeBefore, int threshold, string where) =>
+        Assert.True(map.Statistics.Evictions == evictionsBefore || freeBefore < threshold,
+            $"{where}: evicted with {freeBefore} nodes free (threshold {threshold})");
 
     private static MapResult Expected(UpdateFlags flags, bool present) => flags switch
     {

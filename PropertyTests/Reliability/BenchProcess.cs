@@ -9,13 +9,16 @@ internal static class BenchProcess
     public static string RepositoryRoot { get; } =
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Parent!.Parent!.Parent!.FullName;
 
-    /// <summary>Runs PerfKit.Bench with <paramref name="args"/> in <paramref name="workingDirectory"/> (default: the test's own).</summary>
-    public static (int ExitCode, string Stdout, string Stderr) Run(string[] args, string? workingDirectory = null)
+    /// <summary>
+    /// Runs PerfKit.Bench (or <paramref name="executable"/>) with <paramref name="args"/> in
+    /// <paramref name="workingDirectory"/> (default: the test's own).
+    /// </summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(string[] args, string? workingDirectory = null, string? executable = null)
     {
         // PropertyTests/bin/<configuration>/net10.0 → Bench/bin/<configuration>/net10.0
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string bench = Path.Combine(RepositoryRoot, "Bench", "bin", here.Parent!.Name, here.Name, "PerfKit.Bench");
-        Assert.True(File.Exists(bench), $"PerfKit.Bench is not built at {bench}");
+        string bench = executable ?? Path.Combine(RepositoryRoot, "Bench", "bin", here.Parent!.Name, here.Name, "PerfKit.Bench");
+        Assert.True(File.Exists(bench), $"{Path.GetFileName(bench)} is not built at {bench}");
         var start = new ProcessStartInfo(bench) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null)
         {

@@ -36,7 +36,7 @@ public sealed partial class BenchResultsTests : IDisposable
         Assert.True(exitCode == 0, stdout + stderr);
 
         string report = File.ReadAllText(Path.Combine(run, "report.md"));
-        Assert.Contains("**4 of 5 goals pass on Test CPU 9000, 2 logical cores (15 of 20 not measured in this run).**", report, StringComparison.Ordinal);
+        Assert.Contains("**3 of 4 goals pass on Test CPU 9000, 2 logical cores (16 of 20 not measured in this run).**", report, StringComparison.Ordinal);
         Assert.Contains("| LRU lookup hit ≤ 1.0× ConcurrentDictionary | LruHashMap 4.00 ns | ConcurrentDictionary 2.00 ns | 2.00× | short |", report, StringComparison.Ordinal);
         Assert.Contains("| job | --job short |", report, StringComparison.Ordinal);
         Assert.Contains("| Hooks ≥ 2× ConcurrentDictionary + MemoryCache, mixed workload | not measured |", report, StringComparison.Ordinal);
@@ -86,11 +86,11 @@ public sealed partial class BenchResultsTests : IDisposable
 
         string[] trend = File.ReadAllLines(Path.Combine(_root, "perf-results", "trend.csv"));
         Assert.Equal("machine_kind,run,commit,goal,ratio,pass", trend[0]);
-        Assert.Equal(10, trend.Length - 1); // five goals measured, two runs
+        Assert.Equal(8, trend.Length - 1); // four goals measured, two runs
         Assert.Contains(trend, l => l.StartsWith("test-cpu-9000-2-cores,2026-01-02_030405,", StringComparison.Ordinal) && l.Contains(",lookup-vs-concurrentlru,", StringComparison.Ordinal));
 
         string perfResults = File.ReadAllText(Path.Combine(_root, "perf-results", "README.md"));
-        Assert.Contains("**4 of 5 goals pass on Test CPU 9000, 2 logical cores", perfResults, StringComparison.Ordinal);
+        Assert.Contains("**3 of 4 goals pass on Test CPU 9000, 2 logical cores", perfResults, StringComparison.Ordinal);
         Assert.Contains("### test-cpu-9000-2-cores", perfResults, StringComparison.Ordinal);
         string readme = File.ReadAllText(Path.Combine(_root, "README.md"));
         Assert.DoesNotContain("old table", readme, StringComparison.Ordinal);
@@ -98,8 +98,52 @@ public sealed partial class BenchResultsTests : IDisposable
         Assert.EndsWith("<!-- headline:end -->\n\nrest\n", readme, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Publish_RefusesAnUnfinishedRun_AndAPublishedFolder()
+    {
+        string unfinished = WriteRun("2026-01-02_030405", defaultRun: true, job: string.Empty, commit: Commit, finished: false);
+        (int exitCode, _, string stderr) = BenchProcess.Run(["publish", unfinished], _root);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("did not finish", stderr, StringComparison.Ordinal);
+
+        string complete = WriteRun("2026-01-03_030405", defaultRun: true, job: string.Empty, commit: Commit);
+        Assert.Equal(0, BenchProcess.Run(["publish", complete], _root).ExitCode);
+        string published = Path.Combine(_root, "perf-results", "published", "test-cpu-9000-2-cores");
+        (exitCode, _, stderr) = BenchProcess.Run(["publish", published], _root);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("is a published copy", stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(published, "report.md"))); // still whole
+        Assert.Equal(2, BenchProcess.Run(["report", published], _root).ExitCode); // its report changes only through publish
+    }
+
+    [Fact]
+    public void Report_OfOneRun_NeverUsesAnother()
+    {
+        string lookups = WriteRun("2026-01-02_030405", defaultRun: false, job: "--job short", commit: Commit);
+        string memoryOnly = WriteRun("2026-01-03_030405", defaultRun: false, job: "--job short", commit: Commit);
+        File.Delete(Path.Combine(memoryOnly, "benchmarks.json"));
+        File.WriteAllText(Path.Combine(memoryOnly, "benchmarks.json"), "[]");
+        Assert.Equal(0, BenchProcess.Run(["report"], _root).ExitCode); // the latest run: the memory-only one
+        string report = File.ReadAllText(Path.Combine(memoryOnly, "report.md"));
+        Assert.Contains("| LRU lookup hit ≤ 1.0× ConcurrentDictionary | not measured |", report, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(lookups, "report.md")));
+    }
+
+    [Fact]
+    public void Report_OfAMalformedRun_IsOneErrorLine()
+    {
+        string run = WriteRun("2026-01-02_030405", defaultRun: false, job: "--job short", commit: Commit);
+        File.WriteAllText(Path.Combine(run, "memory", "memory.csv"), "structure,entries,bytes_per_entry,gen0,gen1,gen2\nLruHashMap Common,lots,1,0,0,0\n");
+        (int exitCode, string stdout, string stderr) = BenchProcess.Run(["report", run], _root);
+        Assert.Equal(1, exitCode);
+        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains("not a memory table", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
     // A run folder as a benchmark run leaves it: its record, its compact results (the lookup class only) and the memory step's table.
-    private string WriteRun(string name, bool defaultRun, string job, string commit)
+    private string WriteRun(string name, bool defaultRun, string job, string commit, bool finished = true)
     {
         string folder = Path.Combine(_root, "perf-results", "local", "runs", name);
         Directory.CreateDirectory(Path.Combine(folder, "memory"));
@@ -113,7 +157,7 @@ public sealed partial class BenchResultsTests : IDisposable
             Machine = new { CpuModel = "Test CPU 9000", LogicalCores = 2, Os = "Linux", Runtime = ".NET 10" },
             Commit = commit,
             StartedUtc = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc),
-            FinishedUtc = new DateTime(2026, 1, 2, 3, 14, 5, DateTimeKind.Utc),
+            FinishedUtc = finished ? new DateTime(2026, 1, 2, 3, 14, 5, DateTimeKind.Utc) : (DateTime?)null,
             StepsDone = new[] { "benchmarks", "memory", "report" },
         };
         File.WriteAllText(Path.Combine(folder, "run.json"), JsonSerializer.Serialize(manifest));
