@@ -15,7 +15,8 @@ namespace PerfKit.Maps;
 /// <remarks>
 /// Thread-safe. Lock order: a bucket lock, then (for a new key) one CPU's free-list lock; never the reverse.
 /// </remarks>
-public sealed class HashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValue>>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "Named after the kernel map it ports, BPF_MAP_TYPE_HASH.")]
+public sealed partial class HashMap<TKey, TValue> : IReadOnlyCollection<KeyValuePair<TKey, TValue>>, IMapPrimitives<TKey, TValue>
     where TKey : unmanaged
     where TValue : unmanaged
 {

@@ -20,20 +20,20 @@ public sealed partial class LruHashMap<TKey, TValue>
     /// <see cref="UpdateFlags.Any"/>, which takes a node and may evict other entries).
     /// </summary>
     /// <exception cref="KeyNotFoundException">Get: the key is not in the map (never added, deleted, or evicted).</exception>
-    /// <exception cref="InsufficientMemoryException">Set: no node could be found (<see cref="MapResult.NoFreeNode"/>, the kernel's -ENOMEM).</exception>
+    /// <exception cref="InvalidOperationException">Set: no node could be found (<see cref="MapResult.NoFreeNode"/>, the kernel's -ENOMEM).</exception>
     public TValue this[TKey key]
     {
-        get => TryLookup(key, out TValue value) ? value : throw new KeyNotFoundException($"The key {key} is not in the map: never added, deleted, or evicted.");
-        set => ThrowIfNoNode(Update(key, value, UpdateFlags.Any));
+        get => TryLookup(key, out TValue value) ? value : throw MapSurface.KeyNotFound(key);
+        set => MapSurface.ThrowIfNoRoom(Update(key, value, UpdateFlags.Any));
     }
 
     /// <summary>Adds <paramref name="key"/> if it is absent: <see cref="Update"/> with <see cref="UpdateFlags.NoExist"/>, which takes a node first and so may evict other entries even when the key exists.</summary>
-    /// <returns>True if added; false if the key was already in the map.</returns>
-    /// <exception cref="InsufficientMemoryException">No node could be found (<see cref="MapResult.NoFreeNode"/>).</exception>
+    /// <returns>True if added; false if the key was in the map. In a full map the node taken first can evict the key itself, which is then added.</returns>
+    /// <exception cref="InvalidOperationException">No node could be found (<see cref="MapResult.NoFreeNode"/>).</exception>
     public bool TryAdd(TKey key, TValue value)
     {
         MapResult result = Update(key, value, UpdateFlags.NoExist);
-        ThrowIfNoNode(result);
+        MapSurface.ThrowIfNoRoom(result);
         return result == MapResult.Ok;
     }
 
@@ -43,8 +43,10 @@ public sealed partial class LruHashMap<TKey, TValue>
     /// lock, as <see cref="TryWrite"/> writes. No node is taken and nothing is evicted.
     /// </summary>
     /// <returns>True if the value was replaced.</returns>
+    /// <exception cref="NotSupportedException"><typeparamref name="TValue"/> has padding or overlapping fields, so two copies of one value may differ in bytes.</exception>
     public bool TryUpdate(TKey key, TValue newValue, TValue comparisonValue)
     {
+        BytewiseKey<TValue>.ValidateComparedValue(nameof(TryUpdate));
         uint hash = _table.HashOf(key);
         int bucket = _table.BucketOf(hash);
         _table.LockBucket(bucket);
@@ -67,9 +69,10 @@ public sealed partial class LruHashMap<TKey, TValue>
     /// <summary>
     /// The value for <paramref name="key"/>, added as <paramref name="value"/> if absent. Returns the value in the map,
     /// whichever thread's add won: a lookup (<see cref="TryLookup"/>); on a miss, an add (<see cref="TryAdd"/>); if
-    /// another thread added the key first, its value.
+    /// another thread added the key first, its value. An add takes a node and may evict; if an eviction removes the
+    /// winner's entry before a loser reads it, the loser adds its own value and returns that.
     /// </summary>
-    /// <exception cref="InsufficientMemoryException">No node could be found (<see cref="MapResult.NoFreeNode"/>).</exception>
+    /// <exception cref="InvalidOperationException">No node could be found (<see cref="MapResult.NoFreeNode"/>).</exception>
     public TValue GetOrAdd(TKey key, TValue value) => GetOrAdd(key, static (_, v) => v, value);
 
     /// <summary>
@@ -78,7 +81,7 @@ public sealed partial class LruHashMap<TKey, TValue>
     /// same key, and only one result is kept.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="valueFactory"/> is null.</exception>
-    /// <exception cref="InsufficientMemoryException">No node could be found (<see cref="MapResult.NoFreeNode"/>).</exception>
+    /// <exception cref="InvalidOperationException">No node could be found (<see cref="MapResult.NoFreeNode"/>).</exception>
     public TValue GetOrAdd(TKey key, Func<TKey, TValue> valueFactory)
     {
         ArgumentNullException.ThrowIfNull(valueFactory);
@@ -87,7 +90,7 @@ public sealed partial class LruHashMap<TKey, TValue>
 
     /// <summary>As <see cref="GetOrAdd(TKey, Func{TKey, TValue})"/>, with an argument for the factory (so that it need not capture one).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="valueFactory"/> is null.</exception>
-    /// <exception cref="InsufficientMemoryException">No node could be found (<see cref="MapResult.NoFreeNode"/>).</exception>
+    /// <exception cref="InvalidOperationException">No node could be found (<see cref="MapResult.NoFreeNode"/>).</exception>
     public TValue GetOrAdd<TArg>(TKey key, Func<TKey, TArg, TValue> valueFactory, TArg factoryArgument)
     {
         ArgumentNullException.ThrowIfNull(valueFactory);
@@ -107,33 +110,35 @@ public sealed partial class LruHashMap<TKey, TValue>
             }
 
             // KeyExists: another thread added the key since the lookup; read its value (again, if that was evicted).
-            ThrowIfNoNode(result);
+            MapSurface.ThrowIfNoRoom(result);
         }
     }
 
     /// <summary>
     /// Adds <paramref name="key"/> as <paramref name="addValue"/> if absent, or replaces its value with
     /// <paramref name="updateValueFactory"/>'s result from the current one, atomically per attempt (<see cref="TryAdd"/>
-    /// or <see cref="TryUpdate"/>, retried when another thread changed the entry in between).
+    /// or <see cref="TryUpdate"/>, retried when another thread changed the entry in between). Adding takes a node and may
+    /// evict; updating writes in place and never does.
     /// </summary>
     /// <returns>The value now in the map.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="updateValueFactory"/> is null.</exception>
-    /// <exception cref="InsufficientMemoryException">No node could be found (<see cref="MapResult.NoFreeNode"/>).</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="TValue"/> has padding or overlapping fields (see <see cref="TryUpdate"/>).</exception>
+    /// <exception cref="InvalidOperationException">No node could be found (<see cref="MapResult.NoFreeNode"/>).</exception>
     public TValue AddOrUpdate(TKey key, TValue addValue, Func<TKey, TValue, TValue> updateValueFactory)
     {
         ArgumentNullException.ThrowIfNull(updateValueFactory);
-        return AddOrUpdate(key, static (_, add) => add, updateValueFactory, addValue);
+        return MapSurface.AddOrUpdate(this, key, static (_, add) => add, updateValueFactory, addValue);
     }
 
     /// <summary>As <see cref="AddOrUpdate(TKey, TValue, Func{TKey, TValue, TValue})"/>, with the added value made by <paramref name="addValueFactory"/>.</summary>
     /// <returns>The value now in the map.</returns>
     /// <exception cref="ArgumentNullException">A factory is null.</exception>
-    /// <exception cref="InsufficientMemoryException">No node could be found (<see cref="MapResult.NoFreeNode"/>).</exception>
+    /// <exception cref="InvalidOperationException">No node could be found (<see cref="MapResult.NoFreeNode"/>).</exception>
     public TValue AddOrUpdate(TKey key, Func<TKey, TValue> addValueFactory, Func<TKey, TValue, TValue> updateValueFactory)
     {
         ArgumentNullException.ThrowIfNull(addValueFactory);
         ArgumentNullException.ThrowIfNull(updateValueFactory);
-        return AddOrUpdate(key, static (k, factory) => factory(k), updateValueFactory, addValueFactory);
+        return MapSurface.AddOrUpdate(this, key, static (k, factory) => factory(k), updateValueFactory, addValueFactory);
     }
 
     /// <summary>The keys, enumerated as <see cref="GetEnumerator"/> does (bucket by bucket, safe under concurrent change).</summary>
@@ -141,35 +146,4 @@ public sealed partial class LruHashMap<TKey, TValue>
 
     /// <summary>The values, enumerated as <see cref="GetEnumerator"/> does.</summary>
     public IEnumerable<TValue> Values => this.Select(entry => entry.Value);
-
-    private TValue AddOrUpdate<TArg>(TKey key, Func<TKey, TArg, TValue> addValueFactory, Func<TKey, TValue, TValue> updateValueFactory, TArg addArgument)
-    {
-        while (true)
-        {
-            if (TryPeek(key, out TValue current))
-            {
-                TValue updated = updateValueFactory(key, current);
-                if (TryUpdate(key, updated, current))
-                {
-                    return updated;
-                }
-            }
-            else
-            {
-                TValue added = addValueFactory(key, addArgument);
-                if (TryAdd(key, added))
-                {
-                    return added;
-                }
-            }
-        }
-    }
-
-    private static void ThrowIfNoNode(MapResult result)
-    {
-        if (result == MapResult.NoFreeNode)
-        {
-            throw new InsufficientMemoryException("The map found no free node (the kernel's -ENOMEM): every node is in use on other CPUs' lists.");
-        }
-    }
 }

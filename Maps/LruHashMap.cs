@@ -30,7 +30,7 @@ namespace PerfKit.Maps;
 /// key's).</para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "Named after the kernel map it ports, BPF_MAP_TYPE_LRU_HASH, as HashMap is after BPF_MAP_TYPE_HASH.")]
-public sealed partial class LruHashMap<TKey, TValue> : IReadOnlyCollection<KeyValuePair<TKey, TValue>>
+public sealed partial class LruHashMap<TKey, TValue> : IReadOnlyCollection<KeyValuePair<TKey, TValue>>, IMapPrimitives<TKey, TValue>
     where TKey : unmanaged
     where TValue : unmanaged
 {

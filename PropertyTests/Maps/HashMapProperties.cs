@@ -5,7 +5,7 @@ using PerfKit.Maps;
 
 namespace PerfKit.PropertyTests.Maps;
 
-/// <summary>The plain preallocated hash map against a dictionary: exact, since it never evicts.</summary>
+/// <summary>The plain preallocated hash map against a dictionary: exact, since it never evicts; its .NET surface too.</summary>
 public sealed class HashMapProperties
 {
     [Property(MaxTest = 300, EndSize = 300)]
@@ -20,7 +20,8 @@ public sealed class HashMapProperties
             ulong key = rawKey % (ulong)(2 * map.Capacity + 2);
             ulong value = (uint)rawValue;
             bool present = model.ContainsKey(key);
-            switch (kind % 4)
+            bool full = !present && model.Count == map.Capacity;
+            switch (kind % 10)
             {
                 case 0 or 1:
                     var flags = (UpdateFlags)(rawFlags % 4);
@@ -40,9 +41,70 @@ public sealed class HashMapProperties
                     Assert.Equal(present, map.TryLookup(key, out ulong seen));
                     Assert.Equal(present ? model[key] : 0, seen);
                     break;
-                default:
+                case 3:
                     Assert.Equal(present ? MapResult.Ok : MapResult.KeyNotFound, map.LookupAndDelete(key, out ulong old));
                     Assert.Equal(present ? model[key] : 0, old);
+                    model.Remove(key);
+                    break;
+                case 4: // TryAdd: NoExist; a full map throws rather than answer "exists"
+                    if (full)
+                    {
+                        Assert.Throws<InvalidOperationException>(() => map.TryAdd(key, value));
+                    }
+                    else
+                    {
+                        Assert.Equal(!present, map.TryAdd(key, value));
+                        model.TryAdd(key, value);
+                    }
+
+                    break;
+                case 5: // GetOrAdd: the value in the map
+                    if (full)
+                    {
+                        Assert.Throws<InvalidOperationException>(() => map.GetOrAdd(key, value));
+                    }
+                    else
+                    {
+                        Assert.Equal(present ? model[key] : value, map.GetOrAdd(key, _ => value));
+                        model.TryAdd(key, value);
+                    }
+
+                    break;
+                case 6: // TryUpdate: compare-and-write
+                    ulong comparison = present && rawFlags % 2 == 0 ? model[key] : value + 1;
+                    bool swapped = map.TryUpdate(key, value, comparison);
+                    Assert.Equal(present && model[key] == comparison, swapped);
+                    if (swapped)
+                    {
+                        model[key] = value;
+                    }
+
+                    break;
+                case 7: // AddOrUpdate
+                    if (!full)
+                    {
+                        ulong now = map.AddOrUpdate(key, value, (_, current) => current + 1);
+                        Assert.Equal(present ? model[key] + 1 : value, now);
+                        model[key] = now;
+                    }
+
+                    break;
+                case 8: // TryGetValue, ContainsKey and the indexer's get
+                    Assert.Equal(present, map.TryGetValue(key, out ulong got) && map.ContainsKey(key));
+                    Assert.Equal(present ? model[key] : 0, got);
+                    if (present)
+                    {
+                        Assert.Equal(model[key], map[key]);
+                    }
+                    else
+                    {
+                        Assert.Throws<KeyNotFoundException>(() => map[key]);
+                    }
+
+                    break;
+                default: // TryRemove
+                    Assert.Equal(present, map.TryRemove(key, out ulong removed));
+                    Assert.Equal(present ? model[key] : 0, removed);
                     model.Remove(key);
                     break;
             }

@@ -42,6 +42,19 @@ public sealed class KeyTypeTests
         private int _element;
     }
 
+    [StructLayout(LayoutKind.Explicit, Size = 8)]
+    private struct HoleAndOverlap // two ints at offset 0: bytes 4-7 are padding although the sizes add up to 8
+    {
+        [FieldOffset(0)] public int A;
+        [FieldOffset(0)] public int B;
+    }
+
+    private unsafe struct WithPointer
+    {
+        public void* Address;
+        public long Length;
+    }
+
     [StructLayout(LayoutKind.Explicit)]
     private struct Overlapping
     {
@@ -61,6 +74,11 @@ public sealed class KeyTypeTests
         { () => Lru<WithDouble>(), "field WithDouble.Weight" },
         { () => Lru<DateTimeOffset>(), "padding" },
         { () => Lru<Overlapping>(), "overlap" },
+        { () => Lru<HoleAndOverlap>(), "overlap" },
+        { () => Lru<(int, long)>(), "padding" },
+        { () => Lru<System.Runtime.InteropServices.NFloat>(), "0.0 equals -0.0" },
+        { () => Lru<DateTime>(), "Kind" },
+        { () => Lru<System.Runtime.Intrinsics.Vector128<float>>(), "the elements of" },
         { () => Hash<double>(), "0.0 equals -0.0" },
         { () => Hash<Padded>(), "padding" },
     };
@@ -78,7 +96,9 @@ public sealed class KeyTypeTests
     public void KeyTypesWhoseBytesAreTheirValue_Work()
     {
         Assert.True(Works(Guid.NewGuid()));
-        Assert.True(Works(DateTime.UnixEpoch));
+        Assert.True(Works(TimeSpan.FromSeconds(3)));
+        Assert.True(Works((1, 2)));
+        Assert.True(Works(System.Runtime.Intrinsics.Vector128.Create(1, 2, 3, 4)));
         Assert.True(Works(new TwoInts { A = 1, B = 2 }));
         Assert.True(Works(Color.Green));
         Assert.True(Works((Int128)5));
@@ -87,6 +107,22 @@ public sealed class KeyTypeTests
         four[2] = 7;
         Assert.True(Works(four));
         Assert.True(Works(default(FixedBytes)));
+        unsafe
+        {
+            Assert.True(Works(new WithPointer { Address = (void*)16, Length = 4 }));
+        }
+    }
+
+    [Fact]
+    public void CompareAndWrite_RefusesPaddedValues_WhoseCopiesNeedNotShareTheirBytes()
+    {
+        var map = new LruHashMap<long, (byte, long)>(new LruHashMapOptions { MaxEntries = 16 });
+        map[1] = (1, 2); // storing and reading such values is fine
+        Assert.Equal((1, 2L), map[1]);
+        Assert.Contains("padding", Assert.Throws<NotSupportedException>(() => map.TryUpdate(1, (3, 4), (1, 2))).Message, StringComparison.Ordinal);
+        Assert.Throws<NotSupportedException>(() => map.AddOrUpdate(2, (1, 1), (_, v) => v));
+        var hash = new HashMap<long, (byte, long)>(new HashMapOptions { MaxEntries = 16 });
+        Assert.Throws<NotSupportedException>(() => hash.TryUpdate(1, (3, 4), (1, 2)));
     }
 
     [Fact]

@@ -123,6 +123,7 @@ public sealed class LruModelProperties
                     break;
                 case 8: // TryAdd: an update with NoExist
                     bool addedNow = map.TryAdd(key, value);
+                    Assert.True(addedNow || presentBefore, where + ": TryAdd of an absent key must add it");
                     if (map.Statistics.Evictions == evictionsBefore)
                     {
                         Assert.Equal(!presentBefore, addedNow);
@@ -159,6 +160,10 @@ public sealed class LruModelProperties
                 case 11: // AddOrUpdate: the old value plus one, or the added value
                     ulong now = map.AddOrUpdate(key, value, (_, old) => old + 1);
                     Assert.Equal(presentBefore ? modelValue + 1 : value, now);
+                    if (presentBefore)
+                    {
+                        Assert.True(map.Statistics.Evictions == evictionsBefore, where + ": AddOrUpdate of a present key writes in place");
+                    }
                     model[key] = now;
                     AssertEvictedOnlyWhenShort(map, evictionsBefore, usable - liveBefore, threshold, where);
                     break;

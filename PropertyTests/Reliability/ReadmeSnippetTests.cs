@@ -19,6 +19,7 @@ public sealed partial class ReadmeSnippetTests
         var samples = Directory.GetFiles(Path.Combine(BenchProcess.RepositoryRoot, "Samples"), "*.cs")
             .Select(file => (Source: File.ReadAllText(file), Regions: Region().Matches(File.ReadAllText(file)).Select(m => Normalise(m.Groups[2].Value)).ToList()))
             .ToList();
+        Assert.DoesNotMatch(OtherCSharpFence(), text); // a block under another fence name would go unchecked
         MatchCollection blocks = CSharpBlock().Matches(text);
         Assert.NotEmpty(blocks);
         foreach (Match block in blocks)
@@ -30,8 +31,19 @@ public sealed partial class ReadmeSnippetTests
             Assert.True(home.Source is not null, $"{document}: this block is not a region of Samples/*.cs:\n{body}");
             foreach (string directive in usings)
             {
-                Assert.Contains(directive, home.Source, StringComparison.Ordinal);
+                Assert.Contains(directive, home.Source.Split('\n').Select(l => l.Trim()));
             }
+        }
+    }
+
+    [Fact]
+    public void EverySampleWithARegion_IsRunByTheProgram()
+    {
+        string samples = Path.Combine(BenchProcess.RepositoryRoot, "Samples");
+        string program = File.ReadAllText(Path.Combine(samples, "Program.cs"));
+        foreach (string file in Directory.GetFiles(samples, "*.cs").Where(f => File.ReadAllText(f).Contains("// <readme:", StringComparison.Ordinal)))
+        {
+            Assert.Contains($"{Path.GetFileNameWithoutExtension(file)}.Run();", program, StringComparison.Ordinal);
         }
     }
 
@@ -55,6 +67,9 @@ public sealed partial class ReadmeSnippetTests
 
     [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
+
+    [GeneratedRegex(@"^```(cs|c#|C#|CSharp)\s*$", RegexOptions.Multiline)]
+    private static partial Regex OtherCSharpFence();
 
     [GeneratedRegex(@"// <readme:([a-z-]+)>\n(.*?)\n[ \t]*// </readme:\1>", RegexOptions.Singleline)]
     private static partial Regex Region();
