@@ -7,48 +7,28 @@ namespace PerfKit.Bench.Cli;
 public static class CliOptions
 {
     /// <summary>An integer option with a default and an inclusive range.</summary>
-    public static Option<int> Whole(string name, string description, int defaultValue, int min, int max)
-    {
-        var option = new Option<int>(name)
-        {
-            Description = string.Create(CultureInfo.InvariantCulture, $"{description} ({min:N0}–{max:N0})"),
-            DefaultValueFactory = _ => defaultValue,
-            HelpName = "N",
-        };
-        option.Validators.Add(result =>
-        {
-            if (!TryGetValue(result, out int value))
-            {
-                return;
-            }
-
-            if (value < min || value > max)
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be from {min:N0} to {max:N0}, not {value:N0}."));
-            }
-        });
-        return option;
-    }
+    public static Option<int> Whole(string name, string description, int defaultValue, int min, int max) =>
+        Ranged(name, description, defaultValue, min, max, "N0");
 
     /// <summary>A number option with a default and an inclusive range.</summary>
-    public static Option<double> Number(string name, string description, double defaultValue, double min, double max)
+    public static Option<double> Number(string name, string description, double defaultValue, double min, double max) =>
+        Ranged(name, description, defaultValue, min, max, "G");
+
+    private static Option<T> Ranged<T>(string name, string description, T defaultValue, T min, T max, string format)
+        where T : struct, System.Numerics.INumber<T>
     {
-        var option = new Option<double>(name)
+        string Text(T value) => value.ToString(format, CultureInfo.InvariantCulture);
+        var option = new Option<T>(name)
         {
-            Description = string.Create(CultureInfo.InvariantCulture, $"{description} ({min}–{max})"),
+            Description = $"{description} ({Text(min)}–{Text(max)})",
             DefaultValueFactory = _ => defaultValue,
             HelpName = "N",
         };
         option.Validators.Add(result =>
         {
-            if (!TryGetValue(result, out double value))
+            if (TryGetValue(result, out T value) && (value < min || value > max))
             {
-                return;
-            }
-
-            if (!(value >= min && value <= max))
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be from {min} to {max}, not {value}."));
+                result.AddError($"{name} must be from {Text(min)} to {Text(max)}, not {Text(value)}.");
             }
         });
         return option;

@@ -67,17 +67,15 @@ public static class OverheadCommand
     /// <exception cref="InvalidDataException">The file is not an overhead table.</exception>
     public static Result? Read(string csv)
     {
-        if (!File.Exists(csv))
+        if (StepTable.ReadRow(csv, CsvHeader) is not { } f)
         {
             return null;
         }
 
-        string[] lines = File.ReadAllLines(csv);
-        string[] f = lines.Length >= 2 && lines[0] == CsvHeader ? lines[1].Split(',') : [];
-        if (f.Length != 6 || !f.Skip(1).All(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        if (!f.Skip(1).All(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             || !int.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int rounds))
         {
-            throw new InvalidDataException($"{csv} is not an overhead table (expected the header '{CsvHeader}' and one row of numbers).");
+            throw new InvalidDataException($"{csv} is not an overhead table: '{string.Join(',', f)}' is not a row of numbers.");
         }
 
         double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);

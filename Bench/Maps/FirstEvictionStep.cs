@@ -1,4 +1,5 @@
 using System.Globalization;
+using PerfKit.Bench.Results;
 using PerfKit.Maps;
 
 namespace PerfKit.Bench.Maps;
@@ -35,16 +36,14 @@ public static class FirstEvictionStep
     /// <exception cref="InvalidDataException">The file is not this step's table.</exception>
     public static Result? Read(string csv)
     {
-        if (!File.Exists(csv))
+        if (StepTable.ReadRow(csv, CsvHeader) is not { } f)
         {
             return null;
         }
 
-        string[] lines = File.ReadAllLines(csv);
-        string[] f = lines.Length >= 2 && lines[0] == CsvHeader ? lines[1].Split(',') : [];
-        return f.Length == 3 && double.TryParse(f[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double steal)
+        return double.TryParse(f[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double steal)
             && double.TryParse(f[2], NumberStyles.Float, CultureInfo.InvariantCulture, out double kernel)
             ? new Result(steal, kernel)
-            : throw new InvalidDataException($"{csv} is not a first-eviction table (expected the header '{CsvHeader}' and one row).");
+            : throw new InvalidDataException($"{csv} is not a first-eviction table: '{string.Join(',', f)}' is not two fractions.");
     }
 }
