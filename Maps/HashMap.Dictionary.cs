@@ -42,7 +42,7 @@ public sealed partial class HashMap<TKey, TValue>
     public bool TryUpdate(TKey key, TValue newValue, TValue comparisonValue)
     {
         BytewiseKey<TValue>.ValidateComparedValue(nameof(TryUpdate));
-        uint hash = _table.HashOf(key);
+        uint hash = _reader.HashOf(key);
         int bucket = _table.BucketOf(hash);
         _table.LockBucket(bucket);
         int n = _table.FindLocked(key, hash);
@@ -88,7 +88,7 @@ public sealed partial class HashMap<TKey, TValue>
         }
 
         TValue created = valueFactory(key, factoryArgument);
-        uint hash = _table.HashOf(key);
+        uint hash = _reader.HashOf(key);
         int bucket = _table.BucketOf(hash);
         _table.LockBucket(bucket);
         try

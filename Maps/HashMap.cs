@@ -69,7 +69,7 @@ public sealed partial class HashMap<TKey, TValue> : IReadOnlyCollection<KeyValue
             return MapResult.InvalidFlags;
         }
 
-        uint hash = _table.HashOf(key);
+        uint hash = _reader.HashOf(key);
         int bucket = _table.BucketOf(hash);
         _table.LockBucket(bucket);
         try

@@ -47,7 +47,7 @@ public sealed partial class LruHashMap<TKey, TValue>
     public bool TryUpdate(TKey key, TValue newValue, TValue comparisonValue)
     {
         BytewiseKey<TValue>.ValidateComparedValue(nameof(TryUpdate));
-        uint hash = _table.HashOf(key);
+        uint hash = _reader.HashOf(key);
         int bucket = _table.BucketOf(hash);
         _table.LockBucket(bucket);
         int n = _table.FindLocked(key, hash);
@@ -55,7 +55,7 @@ public sealed partial class LruHashMap<TKey, TValue>
         if (replaced)
         {
             _table.WriteValue(n, newValue);
-            SetRef(ref _nodes[n]);
+            BpfLru<TKey, TValue>.SetRef(ref _nodes[n]);
         }
 
         _table.UnlockBucket(bucket);

@@ -128,7 +128,7 @@ public sealed partial class LruHashMap<TKey, TValue> : IReadOnlyCollection<KeyVa
             return MapResult.InvalidFlags;
         }
 
-        return UpdateHashed(key, _table.HashOf(key), value, flags);
+        return UpdateHashed(key, _reader.HashOf(key), value, flags);
     }
 
     // AggressiveInlining here and on the other hook-path members: without it the JIT inlined them only where tiered
@@ -180,7 +180,7 @@ public sealed partial class LruHashMap<TKey, TValue> : IReadOnlyCollection<KeyVa
             _table.LinkHead(fresh, bucket);
             if (old >= 0)
             {
-                SetRef(ref _nodes[fresh]);
+                BpfLru<TKey, TValue>.SetRef(ref _nodes[fresh]);
                 _table.Unlink(old, bucket);
             }
         }
@@ -219,14 +219,14 @@ public sealed partial class LruHashMap<TKey, TValue> : IReadOnlyCollection<KeyVa
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryWrite(in TKey key, in TValue value)
     {
-        uint hash = _table.HashOf(key);
+        uint hash = _reader.HashOf(key);
         int bucket = _table.BucketOf(hash);
         _table.LockBucket(bucket);
         int n = _table.FindLocked(key, hash);
         if (n >= 0)
         {
             _table.WriteValue(n, value);
-            SetRef(ref _nodes[n]);
+            BpfLru<TKey, TValue>.SetRef(ref _nodes[n]);
         }
 
         _table.UnlockBucket(bucket);
@@ -269,19 +269,18 @@ public sealed partial class LruHashMap<TKey, TValue> : IReadOnlyCollection<KeyVa
     public MapAudit Audit()
     {
         var problems = new List<string>();
-        var listOf = new byte[Capacity];
-        _lru.Audit(listOf, problems);
+        LruMembership listOf = _lru.Audit(problems);
         bool[] linked = _table.AuditChains(Count, problems);
         int live = 0, free = 0;
         for (int n = 0; n < Capacity; n++)
         {
-            if (listOf[n] == 0)
+            if (!listOf.Seen(n))
             {
                 problems.Add($"node {n} is on no list");
                 continue;
             }
 
-            bool onFreeList = listOf[n] - 1 is LruListType.Free or LruListType.LocalFree;
+            bool onFreeList = listOf.OnFreeList(n);
             if (linked[n])
             {
                 live++;
@@ -296,7 +295,7 @@ public sealed partial class LruHashMap<TKey, TValue> : IReadOnlyCollection<KeyVa
             }
             else
             {
-                problems.Add($"node {n} is neither linked nor free (list type {listOf[n] - 1}): lost");
+                problems.Add($"node {n} is neither linked nor free (list type {listOf.ListOf(n)}): lost");
             }
         }
 
@@ -318,20 +317,9 @@ public sealed partial class LruHashMap<TKey, TValue> : IReadOnlyCollection<KeyVa
         else
         {
             PerfKitCounters.CountLookup(hit: true);
-            SetRef(ref node);
+            BpfLru<TKey, TValue>.SetRef(ref node);
         }
 
         return ref node;
-    }
-
-    // bpf_lru_node_set_ref: write only when clear, so a hot entry's cache line is not dirtied on every lookup. A plain
-    // byte store, also through a lookup's unlocked reference: racing a rotation that clears it, either value is fine.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SetRef(ref Node<TKey, TValue> node)
-    {
-        if (node.Ref == 0)
-        {
-            node.Ref = 1;
-        }
     }
 }

@@ -7,6 +7,9 @@ namespace PerfKit.Maps.Internal;
 /// <summary>
 /// The kernel's BPF LRU (kernel/bpf/bpf_lru_list.c): a second-chance active/inactive approximation of LRU over
 /// preallocated nodes, in two flavors. Functions are named after the kernel's and after the list move they make.
+/// This file holds what both flavors share: the entry points, rotation and shrinking, and the list moves;
+/// BpfLru.Common.cs and BpfLru.PerCpu.cs the flavors, BpfLru.Audit.cs the integrity audit, IndexList the list.h
+/// primitives, and the hash table is reached only through <see cref="DelFromHtab"/>.
 /// </summary>
 /// <remarks>
 /// <para><b>Locks and their order.</b> Common flavor: each CPU's <see cref="LocalList.Lock"/> (a <see cref="RawSpinLock"/>, as the kernel's raw spinlocks) guards its local free
@@ -18,7 +21,7 @@ namespace PerfKit.Maps.Internal;
 /// <para><b>The reference bit</b> is a racy byte: lookups set it without a lock (only when clear), and every list
 /// move clears it.</para>
 /// </remarks>
-internal sealed class BpfLru<TKey, TValue>
+internal sealed partial class BpfLru<TKey, TValue>
     where TKey : unmanaged
     where TValue : unmanaged
 {
@@ -35,7 +38,7 @@ internal sealed class BpfLru<TKey, TValue>
     public const int PercpuNrScans = PercpuFreeTarget;
 
     private readonly Node<TKey, TValue>[] _nodes;
-    private readonly ListLinks[] _links; // the list links of bpf_lru_node, apart from the node lines lookups read
+    private readonly ListLinks[] _links; // the list links of bpf_lru_node, apart from the node lines lookups read (IndexList)
     private readonly HashTable<TKey, TValue> _table;
     private readonly bool _percpu;
     private readonly bool _stealBeforeShrink;
@@ -78,8 +81,8 @@ internal sealed class BpfLru<TKey, TValue>
             for (int cpu = 0; cpu < possibleCpus; cpu++)
             {
                 var loc = new LocalList(FirstSentinel(table.Capacity, cpu + 1), cpu);
-                InitHead(loc.FreeHead, LruListType.LocalFree);
-                InitHead(loc.PendingHead, LruListType.LocalPending);
+                InitHead(loc.FreeHead);
+                InitHead(loc.PendingHead);
                 _locals[cpu] = loc;
             }
 
@@ -172,7 +175,7 @@ internal sealed class BpfLru<TKey, TValue>
                 {
                     _nodes[n].Type = LruListType.LocalFree;
                     _nodes[n].Ref = 0;
-                    ListMove(n, loc.FreeHead);
+                    _links.Move(n, loc.FreeHead);
                     _counters[owner].Frees++; // under the owner CPU's local lock
                     return;
                 }
@@ -184,308 +187,6 @@ internal sealed class BpfLru<TKey, TValue>
             NodeMove(_global, n, LruListType.Free);
             _global.PushedFree++; // under the global lock
         }
-    }
-
-    // ---- common flavor -------------------------------------------------------------------------------------
-
-    private void CommonPopulate()
-    {
-        // Every node onto the global free list in index order, each at the head (list_add).
-        for (int n = 0; n < _table.Capacity; n++)
-        {
-            _nodes[n].Type = LruListType.Free;
-            _nodes[n].Ref = 0;
-            ListAdd(n, _global.FreeHead);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int CommonPopFree()
-    {
-        int cpu = PerfKit.Cpu.IndexFor(_cpus);
-        LocalList loc = _locals[cpu];
-        using (loc.Lock.EnterScope())
-        {
-            int n = LocalPopFree(loc);
-            if (n >= 0)
-            {
-                LocalAddPending(loc, cpu, n);
-                return n;
-            }
-        }
-
-        return CommonPopFreeSlow(loc, cpu);
-    }
-
-    // The local free list was empty: refill (and shrink), or steal. The local lock is taken again, so the pop is
-    // retried first in case another thread of this CPU refilled in between. Events are raised after every lock
-    // is released.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private int CommonPopFreeSlow(LocalList loc, int cpu)
-    {
-        var report = new LruEventReport(cpu, TargetFree, stackalloc int[2 * LocalFreeTarget]);
-        int n = PopOrRefill(loc, cpu, shrink: !_stealBeforeShrink, ref report);
-        if (n < 0 && _stealBeforeShrink)
-        {
-            n = StealFromOtherLocalFreeLists(cpu, ref report);
-            if (n >= 0)
-            {
-                using (loc.Lock.EnterScope())
-                {
-                    LocalAddPending(loc, cpu, n);
-                }
-            }
-            else
-            {
-                n = PopOrRefill(loc, cpu, shrink: true, ref report); // nobody has a free node left: only now evict
-            }
-        }
-
-        if (n < 0)
-        {
-            n = StealRoundRobin(loc, cpu, ref report);
-        }
-
-        report.Emit();
-        return n;
-    }
-
-    private int PopOrRefill(LocalList loc, int cpu, bool shrink, ref LruEventReport report)
-    {
-        using (loc.Lock.EnterScope())
-        {
-            int n = LocalPopFree(loc);
-            if (n < 0)
-            {
-                PopFreeToLocal(loc, cpu, shrink, ref report);
-                n = LocalPopFree(loc);
-            }
-
-            if (n >= 0)
-            {
-                LocalAddPending(loc, cpu, n);
-            }
-
-            return n;
-        }
-    }
-
-    // bpf_lru_list_pop_free_to_local: flush pending → rotate → take up to target_free free nodes → shrink the
-    // shortfall. Called with the local lock held; takes the global lock inside it.
-    private void PopFreeToLocal(LocalList loc, int cpu, bool shrink, ref LruEventReport report)
-    {
-        using (_global.Lock.EnterScope())
-        {
-            LocalListFlush(loc);
-            Rotate(_global);
-            int nfree = 0;
-            while (nfree < TargetFree && !IsEmpty(_global.FreeHead))
-            {
-                MoveToFree(_global, First(_global.FreeHead), loc.FreeHead, LruListType.LocalFree);
-                nfree++;
-            }
-
-            report.Refilled = nfree;
-            if (nfree < TargetFree && shrink && Shrink(_global, TargetFree - nfree, loc.FreeHead, LruListType.LocalFree, cpu, ref report) > 0
-                && PerfKitEventSource.MapsOn)
-            {
-                report.CpusHoldingFreeNodes = CpusHoldingFreeNodes(cpu); // racy reads: a diagnostic, not a decision
-            }
-        }
-
-        _counters[cpu].Refills++; // under CPU cpu's local lock
-    }
-
-    // The kernel's last resort: other CPUs' (and our own) local free lists, then their pending lists from the
-    // tail, round robin from next_steal; one victim lock at a time, with our own local lock released.
-    private int StealRoundRobin(LocalList loc, int cpu, ref LruEventReport report)
-    {
-        int first = loc.NextSteal;
-        int steal = first;
-        int n;
-        int victimCpu;
-        do
-        {
-            victimCpu = steal;
-            LocalList victim = _locals[steal];
-            using (victim.Lock.EnterScope())
-            {
-                n = LocalPopFree(victim);
-                if (n < 0)
-                {
-                    n = LocalPopPending(victim, steal, ref report);
-                }
-            }
-
-            steal = NextCpu(steal);
-        }
-        while (n < 0 && steal != first);
-
-        loc.NextSteal = steal; // racy by design, as in the kernel: only a starting point for the next steal
-        if (n >= 0)
-        {
-            using (loc.Lock.EnterScope())
-            {
-                LocalAddPending(loc, cpu, n);
-                _counters[cpu].Steals++;
-            }
-
-            report.StolenFrom = victimCpu;
-        }
-
-        return n;
-    }
-
-    // Beyond the kernel (StealBeforeShrink): one free node from another CPU's local free list, never a pending one.
-    private int StealFromOtherLocalFreeLists(int cpu, ref LruEventReport report)
-    {
-        for (int steal = NextCpu(cpu); steal != cpu; steal = NextCpu(steal))
-        {
-            LocalList victim = _locals[steal];
-            using (victim.Lock.EnterScope())
-            {
-                int n = LocalPopFree(victim);
-                if (n >= 0)
-                {
-                    _counters[steal].Steals++; // under the victim's lock
-                    report.StolenFrom = steal;
-                    return n;
-                }
-            }
-        }
-
-        return -1;
-    }
-
-    // __local_list_flush: pending nodes, oldest first, into the global list: referenced to active, others to
-    // inactive; every move clears the reference bit.
-    private void LocalListFlush(LocalList loc)
-    {
-        for (int n = Last(loc.PendingHead); n != loc.PendingHead;)
-        {
-            int prev = _links[n].Prev;
-            NodeMoveIn(_global, n, _nodes[n].Ref != 0 ? LruListType.Active : LruListType.Inactive);
-            n = prev;
-        }
-    }
-
-    // __local_list_add_pending (the map writes the hash with the key, under the node's sequence counter).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void LocalAddPending(LocalList loc, int cpu, int n)
-    {
-        _counters[cpu].Updates++; // every node handed to an update passes here, under CPU cpu's local lock
-        _nodes[n].Cpu = (ushort)cpu;
-        _nodes[n].Type = LruListType.LocalPending;
-        _nodes[n].Ref = 0;
-        ListAdd(n, loc.PendingHead);
-    }
-
-    // __local_list_pop_free: the head of the local free list (LIFO).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int LocalPopFree(LocalList loc)
-    {
-        if (IsEmpty(loc.FreeHead))
-        {
-            return -1;
-        }
-
-        int n = First(loc.FreeHead);
-        ListDel(n);
-        return n;
-    }
-
-    // __local_list_pop_pending: from the tail (oldest), first an unreferenced node whose delete from the hash
-    // table succeeds, then, forced, any such node.
-    private int LocalPopPending(LocalList loc, int cpu, ref LruEventReport report)
-    {
-        for (int pass = 0; pass < 2; pass++)
-        {
-            bool force = pass == 1;
-            for (int n = Last(loc.PendingHead); n != loc.PendingHead; n = _links[n].Prev)
-            {
-                if ((_nodes[n].Ref == 0 || force) && _table.TryUnlinkNode(n))
-                {
-                    _counters[cpu].Evictions++; // under CPU cpu's local lock
-                    report.RecordEviction(n, _nodes[n].Hash);
-                    ListDel(n);
-                    return n;
-                }
-            }
-        }
-
-        return -1;
-    }
-
-    // Other CPUs whose local free lists are not empty (read without their locks).
-    private int CpusHoldingFreeNodes(int cpu)
-    {
-        int holding = 0;
-        for (int other = 0; other < _cpus; other++)
-        {
-            int head = _locals[other].FreeHead;
-            // Unlocked peek at another CPU's list head, racing its owner's pushes and pops: a stale answer only
-            // miscounts this diagnostic (the caller's event field); no list decision depends on it.
-            if (other != cpu && Volatile.Read(ref _links[head].Next) != head)
-            {
-                holding++;
-            }
-        }
-
-        return holding;
-    }
-
-    private int NextCpu(int cpu) => cpu + 1 == _cpus ? 0 : cpu + 1;
-
-    // ---- per-CPU flavor ------------------------------------------------------------------------------------
-
-    private void PercpuPopulate()
-    {
-        // CPU c owns nodes [c·share, (c+1)·share): nodes never move between CPUs.
-        int share = _table.Capacity / _cpus;
-        for (int n = 0; n < _table.Capacity; n++)
-        {
-            int cpu = n / share;
-            _nodes[n].Cpu = (ushort)cpu;
-            _nodes[n].Type = LruListType.Free;
-            _nodes[n].Ref = 0;
-            ListAdd(n, _percpuLists[cpu].FreeHead);
-        }
-    }
-
-    // bpf_percpu_lru_pop_free: rotate on every allocation; shrink PERCPU_FREE_TARGET when the free list is
-    // empty; the node goes straight to the head of inactive (no pending stage).
-    private int PercpuPopFree()
-    {
-        int cpu = PerfKit.Cpu.IndexFor(_cpus);
-        LruList l = _percpuLists[cpu];
-        var report = new LruEventReport(cpu, PercpuFreeTarget, stackalloc int[2 * PercpuFreeTarget]);
-        int n = -1;
-        using (l.Lock.EnterScope())
-        {
-            Rotate(l);
-            if (IsEmpty(l.FreeHead))
-            {
-                Shrink(l, PercpuFreeTarget, l.FreeHead, LruListType.Free, cpu, ref report);
-                _counters[cpu].Refills++;
-            }
-
-            if (!IsEmpty(l.FreeHead))
-            {
-                n = First(l.FreeHead);
-                _nodes[n].Ref = 0;
-                NodeMove(l, n, LruListType.Inactive);
-                _counters[cpu].Updates++;
-            }
-        }
-
-        // The per-CPU flavor shrinks every few allocations by design: its shrinks are reported at Verbose only (at
-        // Informational they would be one event per four updates); force-shrinks and the counters are always kept.
-        if (report.ForceShrinks > 0 ? PerfKitEventSource.MapsOn : report.Evicted > 0 && PerfKitEventSource.MapEvictionsOn)
-        {
-            report.Emit();
-        }
-
-        return n;
     }
 
     // ---- rotation and shrinking (both flavors; caller holds l.Lock) ----------------------------------------
@@ -505,11 +206,11 @@ internal sealed class BpfLru<TKey, TValue>
     // others to the head of inactive; at most nr_scans nodes, stopping at the node that was first.
     private void RotateActive(LruList l)
     {
-        int first = First(l.ActiveHead);
+        int first = _links.First(l.ActiveHead);
         int i = 0;
-        for (int n = Last(l.ActiveHead); n != l.ActiveHead;)
+        for (int n = _links.Last(l.ActiveHead); n != l.ActiveHead;)
         {
-            int prev = _links[n].Prev;
+            int prev = _links.Prev(n);
             NodeMove(l, n, _nodes[n].Ref != 0 ? LruListType.Active : LruListType.Inactive);
             if (++i == _nrScans || n == first)
             {
@@ -525,15 +226,15 @@ internal sealed class BpfLru<TKey, TValue>
     private void RotateInactive(LruList l)
     {
         int head = l.InactiveHead;
-        if (IsEmpty(head))
+        if (_links.IsEmpty(head))
         {
             return;
         }
 
-        int last = _links[l.NextInactiveRotation].Next;
+        int last = _links.Next(l.NextInactiveRotation);
         if (last == head)
         {
-            last = _links[last].Next;
+            last = _links.Next(last);
         }
 
         int cur = l.NextInactiveRotation;
@@ -543,11 +244,11 @@ internal sealed class BpfLru<TKey, TValue>
         {
             if (cur == head)
             {
-                cur = _links[cur].Prev;
+                cur = _links.Prev(cur);
                 continue;
             }
 
-            next = _links[cur].Prev;
+            next = _links.Prev(cur);
             if (_nodes[cur].Ref != 0)
             {
                 NodeMove(l, cur, LruListType.Active);
@@ -577,10 +278,10 @@ internal sealed class BpfLru<TKey, TValue>
             return freed;
         }
 
-        int forceList = !IsEmpty(l.InactiveHead) ? l.InactiveHead : l.ActiveHead;
-        for (int n = Last(forceList); n != forceList; n = _links[n].Prev)
+        int forceList = !_links.IsEmpty(l.InactiveHead) ? l.InactiveHead : l.ActiveHead;
+        for (int n = _links.Last(forceList); n != forceList; n = _links.Prev(n))
         {
-            if (_table.TryUnlinkNode(n))
+            if (DelFromHtab(n))
             {
                 MoveToFree(l, n, freeHead, freeType);
                 _counters[cpu].Evictions++;
@@ -600,14 +301,14 @@ internal sealed class BpfLru<TKey, TValue>
     {
         int freed = 0;
         int i = 0;
-        for (int n = Last(l.InactiveHead); n != l.InactiveHead;)
+        for (int n = _links.Last(l.InactiveHead); n != l.InactiveHead;)
         {
-            int prev = _links[n].Prev;
+            int prev = _links.Prev(n);
             if (_nodes[n].Ref != 0)
             {
                 NodeMove(l, n, LruListType.Active);
             }
-            else if (_table.TryUnlinkNode(n))
+            else if (DelFromHtab(n))
             {
                 MoveToFree(l, n, freeHead, freeType);
                 report.RecordEviction(n, _nodes[n].Hash);
@@ -647,10 +348,10 @@ internal sealed class BpfLru<TKey, TValue>
         node.Ref = 0;
         if (n == l.NextInactiveRotation)
         {
-            l.NextInactiveRotation = _links[n].Prev;
+            l.NextInactiveRotation = _links.Prev(n);
         }
 
-        ListMove(n, l.HeadOf(target));
+        _links.Move(n, l.HeadOf(target));
     }
 
     // __bpf_lru_node_move_in: from a local (pending) list into active or inactive; the cursor is not involved.
@@ -661,7 +362,7 @@ internal sealed class BpfLru<TKey, TValue>
         CountInc(l, target);
         _nodes[n].Type = target;
         _nodes[n].Ref = 0;
-        ListMove(n, l.HeadOf(target));
+        _links.Move(n, l.HeadOf(target));
     }
 
     // __bpf_lru_node_move_to_free: from active or inactive (or the global free list) onto a free list, global or
@@ -671,12 +372,12 @@ internal sealed class BpfLru<TKey, TValue>
         Debug.Assert(!LruListType.IsLocal(_nodes[n].Type));
         if (n == l.NextInactiveRotation)
         {
-            l.NextInactiveRotation = _links[n].Prev;
+            l.NextInactiveRotation = _links.Prev(n);
         }
 
         CountDec(l, _nodes[n].Type);
         _nodes[n].Type = freeType;
-        ListMove(n, freeHead);
+        _links.Move(n, freeHead);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -705,173 +406,36 @@ internal sealed class BpfLru<TKey, TValue>
         }
     }
 
-    // ---- integrity audit (tests and soak runs; call only when no operation is in flight) --------------------
+    // ---- the one way into the hash table -------------------------------------------------------------------
+
+    // del_from_htab, the callback the kernel's LRU is created with (htab_lru_map_delete_node): unlinks an evicted
+    // node from its bucket if it is still there.
+    private bool DelFromHtab(int n) => _table.TryUnlinkNode(n);
 
     /// <summary>
-    /// Walks every list: links consistent, each node's type matches its list, pending and per-CPU nodes carry
-    /// their CPU, counts match, the rotation cursor is on the inactive list. Records in <paramref name="listOf"/>
-    /// (indexed by node) the list type + 1 of each node seen; reports a node seen twice.
+    /// bpf_lru_node_set_ref: write only when clear, so a hot entry's cache line is not dirtied on every lookup. A plain
+    /// byte store, also through a lookup's unlocked reference: racing a rotation that clears it, either value is fine.
     /// </summary>
-    public void Audit(byte[] listOf, List<string> problems)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SetRef(ref Node<TKey, TValue> node)
     {
-        if (_percpu)
+        if (node.Ref == 0)
         {
-            for (int cpu = 0; cpu < _cpus; cpu++)
-            {
-                AuditList(_percpuLists[cpu], cpu, listOf, problems);
-            }
-
-            return;
-        }
-
-        AuditList(_global, -1, listOf, problems);
-        for (int cpu = 0; cpu < _cpus; cpu++)
-        {
-            AuditChain(_locals[cpu].FreeHead, LruListType.LocalFree, -1, listOf, problems);
-            AuditChain(_locals[cpu].PendingHead, LruListType.LocalPending, cpu, listOf, problems);
+            node.Ref = 1;
         }
     }
-
-    private void AuditList(LruList l, int cpu, byte[] listOf, List<string> problems)
-    {
-        int active = AuditChain(l.ActiveHead, LruListType.Active, cpu, listOf, problems);
-        int inactive = AuditChain(l.InactiveHead, LruListType.Inactive, cpu, listOf, problems);
-        AuditChain(l.FreeHead, LruListType.Free, cpu, listOf, problems);
-        if (active != l.ActiveCount || inactive != l.InactiveCount)
-        {
-            problems.Add($"counts active {l.ActiveCount}/inactive {l.InactiveCount} but lists hold {active}/{inactive}");
-        }
-
-        int cursor = l.NextInactiveRotation;
-        if (cursor != l.InactiveHead && (cursor >= _table.Capacity || _nodes[cursor].Type != LruListType.Inactive))
-        {
-            problems.Add($"inactive-rotation cursor {cursor} is not on the inactive list");
-        }
-    }
-
-    private int AuditChain(int head, byte type, int cpu, byte[] listOf, List<string> problems)
-    {
-        int length = 0;
-        int prev = head;
-        for (int n = _links[head].Next; n != head; prev = n, n = _links[n].Next)
-        {
-            if (n < 0 || n >= _table.Capacity || ++length > _table.Capacity)
-            {
-                problems.Add($"list of type {type} is corrupt at node {n}");
-                return length;
-            }
-
-            if (_links[n].Prev != prev)
-            {
-                problems.Add($"node {n}: prev link {_links[n].Prev}, expected {prev}");
-            }
-
-            if (_nodes[n].Type != type)
-            {
-                problems.Add($"node {n} is on a list of type {type} but has type {_nodes[n].Type}");
-            }
-
-            if (cpu >= 0 && _nodes[n].Cpu != cpu)
-            {
-                problems.Add($"node {n} is on CPU {cpu}'s list but records CPU {_nodes[n].Cpu}");
-            }
-
-            if (listOf[n] != 0)
-            {
-                problems.Add($"node {n} is on two lists (types {listOf[n] - 1} and {type})");
-            }
-
-            listOf[n] = (byte)(type + 1);
-        }
-
-        return length;
-    }
-
-    // ---- circular doubly-linked lists through node indexes (list.h) -----------------------------------------
 
     private LruList InitList(LruList l)
     {
-        InitHead(l.ActiveHead, LruListType.Active);
-        InitHead(l.InactiveHead, LruListType.Inactive);
-        InitHead(l.FreeHead, LruListType.Free);
+        InitHead(l.ActiveHead);
+        InitHead(l.InactiveHead);
+        InitHead(l.FreeHead);
         return l;
     }
 
-    private void InitHead(int head, byte listType)
+    private void InitHead(int head)
     {
-        _links[head].Prev = head;
-        _links[head].Next = head;
+        _links.Init(head);
         _nodes[head].Type = LruListType.Sentinel;
-        _nodes[head].Cpu = listType; // a sentinel records which list it heads (used only by the audit)
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool IsEmpty(int head) => _links[head].Next == head;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int First(int head) => _links[head].Next;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Last(int head) => _links[head].Prev;
-
-    // list_add: insert right after the head.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ListAdd(int n, int head)
-    {
-        int next = _links[head].Next;
-        _links[n].Prev = head;
-        _links[n].Next = next;
-        _links[next].Prev = n;
-        _links[head].Next = n;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ListDel(int n)
-    {
-        int prev = _links[n].Prev;
-        int next = _links[n].Next;
-        _links[prev].Next = next;
-        _links[next].Prev = prev;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ListMove(int n, int head)
-    {
-        ListDel(n);
-        ListAdd(n, head);
-    }
-
-    /// <summary>The counter cell to register with <see cref="PerfKitCounters"/> (holds the counters only, not the map).</summary>
-    public IKitCounterCell CounterCell => new LruCounterCell(_counters);
-
-    private sealed class LruCounterCell(PerCpu<LruCounters> counters) : IKitCounterCell
-    {
-        public void AddTo(ref KitTotals totals) => LruCounters.AddAll(counters, ref totals);
-    }
-
-    private struct LruCounters
-    {
-        public long Updates;
-        public long Refills;
-        public long Evictions;
-        public long ForceShrinks;
-        public long Steals;
-        public long Frees;
-
-        // Each CPU's counters are written under that CPU's lock; these reads take no lock, so a sum may be one
-        // update old on a CPU with an operation in flight. Statistics says so; counter polls only want rates.
-        // Volatile: whole 64-bit reads, never torn on 32-bit, and never hoisted out of a polling loop.
-        public static void AddAll(PerCpu<LruCounters> counters, ref KitTotals totals)
-        {
-            for (int cpu = 0; cpu < counters.Count; cpu++)
-            {
-                ref LruCounters c = ref counters[cpu];
-                totals.Updates += Volatile.Read(ref c.Updates);
-                totals.Refills += Volatile.Read(ref c.Refills);
-                totals.Evictions += Volatile.Read(ref c.Evictions);
-                totals.ForceShrinks += Volatile.Read(ref c.ForceShrinks);
-                totals.Steals += Volatile.Read(ref c.Steals);
-            }
-        }
     }
 }

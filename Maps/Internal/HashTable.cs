@@ -65,12 +65,6 @@ internal sealed class HashTable<TKey, TValue>
     /// <summary>Number of element nodes.</summary>
     public int Capacity { get; }
 
-    /// <summary>Number of buckets (a power of two).</summary>
-    public int BucketCount => _buckets.Length;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint HashOf(in TKey key) => Reader.HashOf(key);
-
     /// <summary>The bucket of a hash (see <see cref="HashTableReader{TKey, TValue}.BucketOf"/>).</summary>
     public int BucketOf(uint hash) => Reader.BucketOf(hash);
 
@@ -187,7 +181,7 @@ internal sealed class HashTable<TKey, TValue>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int RemoveKey(in TKey key, out TValue value)
     {
-        uint hash = HashOf(key);
+        uint hash = Reader.HashOf(key);
         int bucket = BucketOf(hash);
         LockBucket(bucket);
         int n = FindLocked(key, hash);
@@ -281,7 +275,7 @@ internal sealed class HashTable<TKey, TValue>
 
                 linked[n] = true;
                 total++;
-                if (BucketOf(Nodes[n].Hash) != b || HashOf(Nodes[n].Key) != Nodes[n].Hash)
+                if (BucketOf(Nodes[n].Hash) != b || Reader.HashOf(Nodes[n].Key) != Nodes[n].Hash)
                 {
                     problems.Add($"node {n} in bucket {b} has a hash that does not match its key or bucket");
                 }
@@ -319,7 +313,7 @@ internal sealed class HashTable<TKey, TValue>
     }
 
     /// <summary>The bucket <paramref name="key"/> falls in under this table's seed.</summary>
-    public int BucketOfKey(in TKey key) => BucketOf(HashOf(key));
+    public int BucketOfKey(in TKey key) => BucketOf(Reader.HashOf(key));
 
     public static int NullsMarker(int bucket) => ~bucket;
 

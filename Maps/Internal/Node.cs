@@ -49,8 +49,5 @@ internal static class LruListType
     public const byte LocalPending = 4;
     public const byte Sentinel = 255;
 
-    /// <summary>Only active and inactive are counted (NR_BPF_LRU_LIST_COUNT).</summary>
-    public const int CountedLists = 2;
-
     public static bool IsLocal(byte type) => type is LocalFree or LocalPending;
 }
