@@ -13,8 +13,8 @@ namespace PerfKit.Hooks;
 public partial class LoadBalancer<TTables>
 {
     private readonly Lock _control = new();
-    private readonly Dictionary<(IpAddr Address, ushort Port, SocketProtocol Protocol), InstalledService> _installed = [];
-    private readonly Dictionary<(IpAddr Address, ushort Port, SocketProtocol Protocol), BackendRef> _backendIds = [];
+    private readonly Dictionary<L4Endpoint, InstalledService> _installed = [];
+    private readonly Dictionary<L4Endpoint, BackendRef> _backendIds = [];
     private uint _lastBackendId;
     private ushort _lastRevNatId;
 
@@ -45,7 +45,8 @@ public partial class LoadBalancer<TTables>
     {
         lock (_control)
         {
-            if (!_installed.Remove((address, port, protocol), out InstalledService? old))
+            var frontend = new L4Endpoint(address, port, protocol);
+            if (!_installed.Remove(frontend, out InstalledService? old))
             {
                 return false;
             }
@@ -53,11 +54,11 @@ public partial class LoadBalancer<TTables>
             // The frontend entries first: from here on hooks miss the service and never reach its slots.
             foreach (byte scope in old.Scopes)
             {
-                _tables.DeleteService(new ServiceKey(address, port, 0, (byte)protocol, scope));
+                _tables.DeleteService(frontend.Key(0, scope));
             }
 
-            RemoveSlotsAbove(old, address, port, protocol, newCounts: null);
-            ReleaseBackends(old, old.BackendIds, keep: []);
+            RemoveSlotsAbove(old, frontend, newCounts: null);
+            ReleaseBackends(old, keep: []);
             return true;
         }
     }
@@ -84,102 +85,130 @@ public partial class LoadBalancer<TTables>
         }
     }
 
+    // Planning (checks, ids, the room check) comes before any write; the writes then run in the order that keeps
+    // every state a hook can see whole: what is pointed at before what points at it.
     private void Apply(ServiceSpec spec, bool mustExist)
     {
         Validate(spec);
-        var frontend = (spec.Address, spec.Port, spec.Protocol);
-        byte protocol = (byte)spec.Protocol;
         lock (_control)
         {
-            _installed.TryGetValue(frontend, out InstalledService? old);
-            if (mustExist && old is null)
+            ServicePlan plan = Plan(spec, mustExist);
+            WriteBackends(plan);     // 1. backends, 2. the affinity-match set
+            WriteSlots(plan);        // 3. the slots
+            PublishFrontends(plan);  // 4. the frontend entries, whose counts make the slots reachable
+            _installed[plan.Frontend] = plan.Installed;
+            if (plan.Old is not null)
             {
-                throw new InvalidOperationException($"No service is installed at {Describe(spec)}; use AddService.");
-            }
-
-            if (!mustExist && old is not null)
-            {
-                throw new InvalidOperationException($"A service is already installed at {Describe(spec)} (duplicate frontend); use UpdateService.");
-            }
-
-            ushort revNatId = old?.RevNatId ?? NextRevNatId();
-            var all = spec.Backends.Select(b => (b.Address, b.Port, spec.Protocol)).ToArray();
-            var local = spec.Backends.Where(b => b.IsNodeLocal).Select(b => (b.Address, b.Port, spec.Protocol)).ToArray();
-            bool twoScopes = spec.TrafficPolicy == TrafficPolicy.Local;
-            var scopes = twoScopes
-                ? new (byte Scope, (IpAddr, ushort, SocketProtocol)[] Members)[] { (ServiceKey.ScopeInternal, all), (ServiceKey.ScopeExternal, local) }
-                : [(ServiceKey.ScopeExternal, all)];
-
-            // Room check before any write: entries this change adds beyond what the old service already holds.
-            int newBackends = all.Count(b => !_backendIds.ContainsKey(b));
-            int serviceEntries = scopes.Sum(s => 1 + s.Members.Length) - (old?.EntryCount ?? 0);
-            int matchEntries = all.Count(b => old is null || !old.BackendIds.Contains(b));
-            (int freeServices, int freeBackends, int freeMatches) = _tables.FreeEntries;
-            if (serviceEntries > freeServices || newBackends > freeBackends || matchEntries > freeMatches)
-            {
-                throw new InvalidOperationException(
-                    $"No room for {Describe(spec)}: needs {serviceEntries} service, {newBackends} backend and {matchEntries} affinity-match entries; " +
-                    $"free: {freeServices}, {freeBackends}, {freeMatches}. Nothing was changed.");
-            }
-
-            // 1. Backends and 2. the affinity-match set, before anything can point at them.
-            foreach ((IpAddr address, ushort port, SocketProtocol p) in all)
-            {
-                uint id = AcquireBackend((address, port, p), old);
-                Require(_tables.PutAffinityMatch(new AffinityMatchKey(id, revNatId)), "affinity-match");
-            }
-
-            // 3. Slots, then 4. the frontend entries that publish the counts (internal scope before external).
-            ServiceTraits traits = TraitsOf(spec) | (twoScopes ? ServiceTraits.LocalScope : ServiceTraits.None);
-            uint timeout = spec.AffinityTimeout is TimeSpan t ? (uint)t.TotalSeconds : 0;
-            foreach ((byte scope, var members) in scopes)
-            {
-                for (int slot = 0; slot < members.Length; slot++)
-                {
-                    var slotEntry = new ServiceEntry(_backendIds[members[slot]].Id, 0, revNatId, traits);
-                    Require(_tables.PutService(new ServiceKey(spec.Address, spec.Port, (ushort)(slot + 1), protocol, scope), slotEntry), "service");
-                }
-            }
-
-            foreach ((byte scope, var members) in scopes)
-            {
-                // The external entry of a Local-policy service sends hooks on to the internal scope.
-                ServiceTraits entryTraits = scope == ServiceKey.ScopeInternal ? traits & ~ServiceTraits.LocalScope : traits;
-                var master = new ServiceEntry(timeout, (ushort)members.Length, revNatId, entryTraits);
-                Require(_tables.PutService(new ServiceKey(spec.Address, spec.Port, 0, protocol, scope), master), "service");
-            }
-
-            var installed = new InstalledService(revNatId, all, scopes.Select(s => s.Scope).ToArray(), scopes.ToDictionary(s => s.Scope, s => s.Members.Length));
-            _installed[frontend] = installed;
-            if (old is not null)
-            {
-                // 5. Slots beyond the new counts (and scopes no longer used), 6. departed backends.
-                foreach (byte scope in old.Scopes.Except(installed.Scopes))
-                {
-                    _tables.DeleteService(new ServiceKey(spec.Address, spec.Port, 0, protocol, scope));
-                }
-
-                RemoveSlotsAbove(old, spec.Address, spec.Port, spec.Protocol, installed.Counts);
-                ReleaseBackends(old, old.BackendIds, keep: all);
+                RetireOld(plan);     // 5. slots beyond the new counts and scopes no longer used, 6. departed backends
             }
         }
     }
 
-    private void RemoveSlotsAbove(InstalledService old, IpAddr address, ushort port, SocketProtocol protocol, Dictionary<byte, int>? newCounts)
+    // Everything the writes need, decided first: nothing is written if any of it fails.
+    private ServicePlan Plan(ServiceSpec spec, bool mustExist)
+    {
+        var frontend = new L4Endpoint(spec.Address, spec.Port, spec.Protocol);
+        _installed.TryGetValue(frontend, out InstalledService? old);
+        if (mustExist && old is null)
+        {
+            throw new InvalidOperationException($"No service is installed at {Describe(spec)}; use AddService.");
+        }
+
+        if (!mustExist && old is not null)
+        {
+            throw new InvalidOperationException($"A service is already installed at {Describe(spec)} (duplicate frontend); use UpdateService.");
+        }
+
+        L4Endpoint[] all = [.. spec.Backends.Select(b => new L4Endpoint(b.Address, b.Port, spec.Protocol))];
+        L4Endpoint[] local = [.. spec.Backends.Where(b => b.IsNodeLocal).Select(b => new L4Endpoint(b.Address, b.Port, spec.Protocol))];
+        bool twoScopes = spec.TrafficPolicy == TrafficPolicy.Local;
+        (byte Scope, L4Endpoint[] Members)[] scopes = twoScopes
+            ? [(ServiceKey.ScopeInternal, all), (ServiceKey.ScopeExternal, local)]
+            : [(ServiceKey.ScopeExternal, all)];
+
+        // Room: the entries this change adds beyond what the old service already holds.
+        int newBackends = all.Count(b => !_backendIds.ContainsKey(b));
+        int serviceEntries = scopes.Sum(s => 1 + s.Members.Length) - (old?.EntryCount ?? 0);
+        int matchEntries = all.Count(b => old is null || !old.Backends.Contains(b));
+        (int freeServices, int freeBackends, int freeMatches) = _tables.FreeEntries;
+        if (serviceEntries > freeServices || newBackends > freeBackends || matchEntries > freeMatches)
+        {
+            throw new InvalidOperationException(
+                $"No room for {Describe(spec)}: needs {serviceEntries} service, {newBackends} backend and {matchEntries} affinity-match entries; " +
+                $"free: {freeServices}, {freeBackends}, {freeMatches}. Nothing was changed.");
+        }
+
+        ushort revNatId = old?.RevNatId ?? NextRevNatId();
+        var installed = new InstalledService(revNatId, all, [.. scopes.Select(s => s.Scope)], scopes.ToDictionary(s => s.Scope, s => s.Members.Length));
+        return new ServicePlan(frontend, old, installed, scopes,
+            TraitsOf(spec) | (twoScopes ? ServiceTraits.LocalScope : ServiceTraits.None),
+            spec.AffinityTimeout is TimeSpan t ? (uint)t.TotalSeconds : 0);
+    }
+
+    // 1. Backends and 2. the affinity-match set, before anything can point at them.
+    private void WriteBackends(ServicePlan plan)
+    {
+        foreach (L4Endpoint backend in plan.Installed.Backends)
+        {
+            uint id = AcquireBackend(backend, plan.Old);
+            Require(_tables.PutAffinityMatch(new AffinityMatchKey(id, plan.Installed.RevNatId)), "affinity-match");
+        }
+    }
+
+    // 3. The slots: not reachable until a frontend entry publishes a count that covers them.
+    private void WriteSlots(ServicePlan plan)
+    {
+        foreach ((byte scope, L4Endpoint[] members) in plan.Scopes)
+        {
+            for (int slot = 0; slot < members.Length; slot++)
+            {
+                var entry = ServiceEntry.Slot(_backendIds[members[slot]].Id, plan.Installed.RevNatId, plan.Traits);
+                Require(_tables.PutService(plan.Frontend.Key((ushort)(slot + 1), scope), entry), "service");
+            }
+        }
+    }
+
+    // 4. The frontend entries (internal scope before external), which publish the backend counts.
+    private void PublishFrontends(ServicePlan plan)
+    {
+        foreach ((byte scope, L4Endpoint[] members) in plan.Scopes)
+        {
+            // The external entry of a Local-policy service sends hooks on to the internal scope.
+            ServiceTraits traits = scope == ServiceKey.ScopeInternal ? plan.Traits & ~ServiceTraits.LocalScope : plan.Traits;
+            var entry = ServiceEntry.Frontend((ushort)members.Length, plan.AffinityTimeout, plan.Installed.RevNatId, traits);
+            Require(_tables.PutService(plan.Frontend.Key(0, scope), entry), "service");
+        }
+    }
+
+    // 5. Slots beyond the new counts (and scopes no longer used), 6. departed backends: after the new counts are
+    // published, so no hook reaches a removed slot.
+    private void RetireOld(ServicePlan plan)
+    {
+        InstalledService old = plan.Old!;
+        foreach (byte scope in old.Scopes.Except(plan.Installed.Scopes))
+        {
+            _tables.DeleteService(plan.Frontend.Key(0, scope));
+        }
+
+        RemoveSlotsAbove(old, plan.Frontend, plan.Installed.Counts);
+        ReleaseBackends(old, keep: plan.Installed.Backends);
+    }
+
+    private void RemoveSlotsAbove(InstalledService old, L4Endpoint frontend, Dictionary<byte, int>? newCounts)
     {
         foreach ((byte scope, int count) in old.Counts)
         {
             int keep = newCounts is not null && newCounts.TryGetValue(scope, out int n) ? n : 0;
             for (int slot = keep + 1; slot <= count; slot++)
             {
-                _tables.DeleteService(new ServiceKey(address, port, (ushort)slot, (byte)protocol, scope));
+                _tables.DeleteService(frontend.Key((ushort)slot, scope));
             }
         }
     }
 
-    private void ReleaseBackends(InstalledService old, (IpAddr, ushort, SocketProtocol)[] previous, (IpAddr, ushort, SocketProtocol)[] keep)
+    private void ReleaseBackends(InstalledService old, L4Endpoint[] keep)
     {
-        foreach (var backend in previous.Except(keep))
+        foreach (L4Endpoint backend in old.Backends.Except(keep))
         {
             BackendRef reference = _backendIds[backend];
             _tables.DeleteAffinityMatch(new AffinityMatchKey(reference.Id, old.RevNatId));
@@ -191,7 +220,7 @@ public partial class LoadBalancer<TTables>
         }
     }
 
-    private uint AcquireBackend((IpAddr Address, ushort Port, SocketProtocol Protocol) backend, InstalledService? old)
+    private uint AcquireBackend(L4Endpoint backend, InstalledService? old)
     {
         if (!_backendIds.TryGetValue(backend, out BackendRef? reference))
         {
@@ -200,7 +229,7 @@ public partial class LoadBalancer<TTables>
             Require(_tables.PutBackend(reference.Id, new BackendEntry(backend.Address, backend.Port, (byte)backend.Protocol)), "backend");
         }
 
-        if (old is null || !old.BackendIds.Contains(backend))
+        if (old is null || !old.Backends.Contains(backend))
         {
             reference.Services++;
         }
@@ -314,10 +343,22 @@ public partial class LoadBalancer<TTables>
         }
     }
 
-    private sealed record InstalledService(ushort RevNatId, (IpAddr, ushort, SocketProtocol)[] BackendIds, byte[] Scopes, Dictionary<byte, int> Counts)
+    /// <summary>An address, port and protocol: a frontend, or a backend as the tables know it.</summary>
+    private readonly record struct L4Endpoint(IpAddr Address, ushort Port, SocketProtocol Protocol)
+    {
+        /// <summary>The service-table key of this frontend's <paramref name="slot"/> (0: the frontend entry) in <paramref name="scope"/>.</summary>
+        public ServiceKey Key(ushort slot, byte scope) => new(Address, Port, slot, (byte)Protocol, scope);
+    }
+
+    /// <summary>What is installed for a frontend: its reverse-NAT id, its backends, its scopes and their backend counts.</summary>
+    private sealed record InstalledService(ushort RevNatId, L4Endpoint[] Backends, byte[] Scopes, Dictionary<byte, int> Counts)
     {
         public int EntryCount => Counts.Sum(c => 1 + c.Value);
     }
+
+    /// <summary>A change planned and checked, ready to write.</summary>
+    private sealed record ServicePlan(L4Endpoint Frontend, InstalledService? Old, InstalledService Installed, (byte Scope, L4Endpoint[] Members)[] Scopes,
+        ServiceTraits Traits, uint AffinityTimeout);
 
     private sealed class BackendRef(uint id)
     {

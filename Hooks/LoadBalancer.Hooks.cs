@@ -147,14 +147,14 @@ public partial class LoadBalancer<TTables>
             // Random for TCP; the socket cookie for UDP, so every datagram of an unconnected socket picks the same slot.
             ulong pick = socket.Protocol == SocketProtocol.Tcp ? SlotRandom.Next() : socket.Cookie;
             key.Slot = (ushort)((pick % service.Count) + 1);
-            if (!_tables.TryGetService(key, out ServiceEntry slot) || !_tables.TryGetBackend(slot.BackendIdOrTimeout, out backend))
+            if (!_tables.TryGetService(key, out ServiceEntry slot) || !_tables.TryGetBackend(slot.BackendId, out backend))
             {
                 return Rejected(HookReason.NoBackend); // the control plane shrank the service under us
             }
 
             if ((service.Flags & ServiceTraits.Affinity) != 0)
             {
-                _tables.PutAffinity(affinityKey, new AffinityEntry(now, slot.BackendIdOrTimeout));
+                _tables.PutAffinity(affinityKey, new AffinityEntry(now, slot.BackendId));
             }
         }
 
@@ -256,7 +256,7 @@ public partial class LoadBalancer<TTables>
         }
 
         // Sticky for [last used, last used + timeout), in whole seconds as bpf_mono_now() counts them.
-        if (entry.LastUsed + service.BackendIdOrTimeout <= now || !_tables.IsAffinityMatch(new AffinityMatchKey(entry.BackendId, service.RevNatId)))
+        if (entry.LastUsed + service.AffinityTimeout <= now || !_tables.IsAffinityMatch(new AffinityMatchKey(entry.BackendId, service.RevNatId)))
         {
             _tables.DeleteAffinity(key);
             return 0;

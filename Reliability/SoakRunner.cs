@@ -233,7 +233,7 @@ public static class SoakRunner
 
             for (ushort slot = 1; slot <= entry.Count; slot++)
             {
-                if (!tables.TryGetService(key with { Slot = slot }, out ServiceEntry slotEntry) || !tables.TryGetBackend(slotEntry.BackendIdOrTimeout, out _))
+                if (!tables.TryGetService(key with { Slot = slot }, out ServiceEntry slotEntry) || !tables.TryGetBackend(slotEntry.BackendId, out _))
                 {
                     violations.Enqueue($"round {round}: frontend {key.Address}:{key.Port} slot {slot} of {entry.Count} or its backend is missing");
                 }

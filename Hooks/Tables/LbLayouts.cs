@@ -20,14 +20,14 @@ public record struct ServiceKey
 
     private IpAddr _address;
 
-    // Port (bits 0–15), Slot (16–31), Protocol (32–39), Scope (40–47), Padding (48–63).
+    private const int SlotShift = 16, ProtocolShift = 32, ScopeShift = 40, PaddingShift = 48; // Port in bits 0–15
     private ulong _tail;
 
     /// <summary>Creates a key for the frontend <paramref name="address"/>:<paramref name="port"/> (slot 0) or one of its backend slots.</summary>
     public ServiceKey(IpAddr address, ushort port, ushort slot, byte protocol, byte scope)
     {
         _address = address;
-        _tail = port | ((ulong)slot << 16) | ((ulong)protocol << 32) | ((ulong)scope << 40);
+        _tail = port | ((ulong)slot << SlotShift) | ((ulong)protocol << ProtocolShift) | ((ulong)scope << ScopeShift);
     }
 
     /// <summary>The frontend address.</summary>
@@ -37,16 +37,16 @@ public record struct ServiceKey
     public ushort Port { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, value); }
 
     /// <summary>0 for the frontend's master entry, 1..count for its backend slots.</summary>
-    public ushort Slot { readonly get => (ushort)(_tail >> 16); set => _tail = PackedWord.Put(_tail, 16, value); }
+    public ushort Slot { readonly get => (ushort)(_tail >> SlotShift); set => _tail = PackedWord.Put(_tail, SlotShift, value); }
 
     /// <summary>The IP protocol number (6 TCP, 17 UDP).</summary>
-    public byte Protocol { readonly get => (byte)(_tail >> 32); set => _tail = PackedWord.Put(_tail, 32, value); }
+    public byte Protocol { readonly get => (byte)(_tail >> ProtocolShift); set => _tail = PackedWord.Put(_tail, ProtocolShift, value); }
 
     /// <summary><see cref="ScopeExternal"/> or <see cref="ScopeInternal"/>.</summary>
-    public byte Scope { readonly get => (byte)(_tail >> 40); set => _tail = PackedWord.Put(_tail, 40, value); }
+    public byte Scope { readonly get => (byte)(_tail >> ScopeShift); set => _tail = PackedWord.Put(_tail, ScopeShift, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public ushort Padding { readonly get => (ushort)(_tail >> 48); init => _tail = PackedWord.Put(_tail, 48, value); }
+    public ushort Padding { readonly get => (ushort)(_tail >> PaddingShift); init => _tail = PackedWord.Put(_tail, PaddingShift, value); }
 }
 
 /// <summary>Flags of a service's master entry (SVC_FLAG_*).</summary>
@@ -76,11 +76,44 @@ public enum ServiceTraits : byte
 }
 
 /// <summary>
-/// lb6_service: in slot 0 (the master entry) the backend count, the affinity timeout in seconds, the reverse-NAT
-/// id and flags; in slot n the backend id.
+/// lb6_service: a frontend entry (slot 0: the backend count, the affinity timeout, the reverse-NAT id and flags) or a
+/// slot entry (slot n: the backend id). Made by <see cref="Frontend"/> or <see cref="Slot"/>.
 /// </summary>
-public record struct ServiceEntry(uint BackendIdOrTimeout, ushort Count, ushort RevNatId, ServiceTraits Flags)
+public readonly record struct ServiceEntry
 {
+    // lb6_service's union, one 32-bit word: backend_id in a slot entry, affinity_timeout in a frontend entry.
+    private readonly uint _backendIdOrTimeout;
+
+    private ServiceEntry(uint backendIdOrTimeout, ushort count, ushort revNatId, ServiceTraits flags)
+    {
+        _backendIdOrTimeout = backendIdOrTimeout;
+        Count = count;
+        RevNatId = revNatId;
+        Flags = flags;
+    }
+
+    /// <summary>A frontend entry: <paramref name="count"/> backends, the affinity timeout in seconds (0 without affinity), the reverse-NAT id and flags.</summary>
+    public static ServiceEntry Frontend(ushort count, uint affinityTimeoutSeconds, ushort revNatId, ServiceTraits flags) =>
+        new(affinityTimeoutSeconds, count, revNatId, flags);
+
+    /// <summary>A slot entry naming backend <paramref name="backendId"/> of the frontend <paramref name="revNatId"/>.</summary>
+    public static ServiceEntry Slot(uint backendId, ushort revNatId, ServiceTraits flags) => new(backendId, 0, revNatId, flags);
+
+    /// <summary>A slot entry's backend.</summary>
+    public uint BackendId => _backendIdOrTimeout;
+
+    /// <summary>A frontend entry's affinity timeout in seconds (0 without affinity).</summary>
+    public uint AffinityTimeout => _backendIdOrTimeout;
+
+    /// <summary>A frontend entry's backend count (0 in a slot entry).</summary>
+    public ushort Count { get; }
+
+    /// <summary>The frontend's reverse-NAT id.</summary>
+    public ushort RevNatId { get; }
+
+    /// <summary>The frontend's flags.</summary>
+    public ServiceTraits Flags { get; }
+
     /// <summary>Reserved; always 0.</summary>
     public byte Flags2 { get; init; }
 
@@ -103,14 +136,14 @@ public record struct AffinityKey
 {
     private ulong _netnsCookie;
 
-    // RevNatId (bits 0–15), NetnsCookieBit (16–23), Padding1 (24–31), Padding2 (32–63).
+    private const int NetnsCookieBitShift = 16, Padding1Shift = 24, Padding2Shift = 32; // RevNatId in bits 0–15
     private ulong _tail;
 
     /// <summary>Creates the key of namespace <paramref name="netnsCookie"/>'s affinity to frontend <paramref name="revNatId"/>.</summary>
     public AffinityKey(ulong netnsCookie, ushort revNatId)
     {
         _netnsCookie = netnsCookie;
-        _tail = revNatId | (1UL << 16);
+        _tail = revNatId | (1UL << NetnsCookieBitShift);
     }
 
     /// <summary>The client's network-namespace cookie.</summary>
@@ -120,13 +153,13 @@ public record struct AffinityKey
     public ushort RevNatId { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, value); }
 
     /// <summary>The netns_cookie bit: 1 (the client id is a netns cookie, not an address).</summary>
-    public byte NetnsCookieBit { readonly get => (byte)(_tail >> 16); init => _tail = PackedWord.Put(_tail, 16, value); }
+    public byte NetnsCookieBit { readonly get => (byte)(_tail >> NetnsCookieBitShift); init => _tail = PackedWord.Put(_tail, NetnsCookieBitShift, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public byte Padding1 { readonly get => (byte)(_tail >> 24); init => _tail = PackedWord.Put(_tail, 24, value); }
+    public byte Padding1 { readonly get => (byte)(_tail >> Padding1Shift); init => _tail = PackedWord.Put(_tail, Padding1Shift, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public uint Padding2 { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, value); }
+    public uint Padding2 { readonly get => (uint)(_tail >> Padding2Shift); init => _tail = PackedWord.Put(_tail, Padding2Shift, value); }
 }
 
 /// <summary>lb_affinity_val: when the client last used the backend (a <see cref="TimeProvider"/> timestamp), and which.</summary>
@@ -134,7 +167,7 @@ public record struct AffinityEntry
 {
     private long _lastUsed;
 
-    // BackendId (bits 0–31), Padding (32–63).
+    private const int PaddingShift = 32; // BackendId in bits 0–31
     private ulong _tail;
 
     /// <summary>Creates the entry: backend <paramref name="backendId"/>, last used at <paramref name="lastUsed"/>.</summary>
@@ -151,26 +184,26 @@ public record struct AffinityEntry
     public uint BackendId { readonly get => (uint)_tail; set => _tail = PackedWord.Put(_tail, 0, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public uint Padding { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, value); }
+    public uint Padding { readonly get => (uint)(_tail >> PaddingShift); init => _tail = PackedWord.Put(_tail, PaddingShift, value); }
 }
 
 /// <summary>lb_affinity_match: {backend id, reverse-NAT id} is in the set while the backend belongs to the frontend.</summary>
 public record struct AffinityMatchKey
 {
-    // BackendId (bits 0–31), RevNatId (32–47), Padding (48–63).
+    private const int RevNatIdShift = 32, PaddingShift = 48; // BackendId in bits 0–31
     private ulong _word;
 
     /// <summary>Creates the key saying backend <paramref name="backendId"/> belongs to frontend <paramref name="revNatId"/>.</summary>
-    public AffinityMatchKey(uint backendId, ushort revNatId) => _word = backendId | ((ulong)revNatId << 32);
+    public AffinityMatchKey(uint backendId, ushort revNatId) => _word = backendId | ((ulong)revNatId << RevNatIdShift);
 
     /// <summary>The backend.</summary>
     public uint BackendId { readonly get => (uint)_word; set => _word = PackedWord.Put(_word, 0, value); }
 
     /// <summary>The frontend's reverse-NAT id.</summary>
-    public ushort RevNatId { readonly get => (ushort)(_word >> 32); set => _word = PackedWord.Put(_word, 32, value); }
+    public ushort RevNatId { readonly get => (ushort)(_word >> RevNatIdShift); set => _word = PackedWord.Put(_word, RevNatIdShift, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public ushort Padding { readonly get => (ushort)(_word >> 48); init => _word = PackedWord.Put(_word, 48, value); }
+    public ushort Padding { readonly get => (ushort)(_word >> PaddingShift); init => _word = PackedWord.Put(_word, PaddingShift, value); }
 }
 
 /// <summary>ipv6_revnat_tuple: a socket and the backend it talks to.</summary>
@@ -179,7 +212,7 @@ public record struct ReverseNatKey
     private ulong _socketCookie;
     private IpAddr _address;
 
-    // Port (bits 0–15), Padding1 (16–31), Padding2 (32–63).
+    private const int Padding1Shift = 16, Padding2Shift = 32; // Port in bits 0–15
     private ulong _tail;
 
     /// <summary>Creates the key of socket <paramref name="socketCookie"/>'s traffic with backend <paramref name="address"/>:<paramref name="port"/>.</summary>
@@ -200,10 +233,10 @@ public record struct ReverseNatKey
     public ushort Port { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public ushort Padding1 { readonly get => (ushort)(_tail >> 16); init => _tail = PackedWord.Put(_tail, 16, value); }
+    public ushort Padding1 { readonly get => (ushort)(_tail >> Padding1Shift); init => _tail = PackedWord.Put(_tail, Padding1Shift, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public uint Padding2 { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, value); }
+    public uint Padding2 { readonly get => (uint)(_tail >> Padding2Shift); init => _tail = PackedWord.Put(_tail, Padding2Shift, value); }
 }
 
 /// <summary>ipv6_revnat_entry: the service address and port to report instead of the backend's, and its reverse-NAT id.</summary>
@@ -211,14 +244,14 @@ public record struct ReverseNatEntry
 {
     private IpAddr _address;
 
-    // Port (bits 0–15), RevNatId (16–31), Padding (32–63).
+    private const int RevNatIdShift = 16, PaddingShift = 32; // Port in bits 0–15
     private ulong _tail;
 
     /// <summary>Creates the entry reporting <paramref name="address"/>:<paramref name="port"/> of frontend <paramref name="revNatId"/>.</summary>
     public ReverseNatEntry(IpAddr address, ushort port, ushort revNatId)
     {
         _address = address;
-        _tail = port | ((ulong)revNatId << 16);
+        _tail = port | ((ulong)revNatId << RevNatIdShift);
     }
 
     /// <summary>The service address.</summary>
@@ -228,8 +261,8 @@ public record struct ReverseNatEntry
     public ushort Port { readonly get => (ushort)_tail; set => _tail = PackedWord.Put(_tail, 0, value); }
 
     /// <summary>The frontend's reverse-NAT id.</summary>
-    public ushort RevNatId { readonly get => (ushort)(_tail >> 16); set => _tail = PackedWord.Put(_tail, 16, value); }
+    public ushort RevNatId { readonly get => (ushort)(_tail >> RevNatIdShift); set => _tail = PackedWord.Put(_tail, RevNatIdShift, value); }
 
     /// <summary>Reserved; always 0.</summary>
-    public uint Padding { readonly get => (uint)(_tail >> 32); init => _tail = PackedWord.Put(_tail, 32, value); }
+    public uint Padding { readonly get => (uint)(_tail >> PaddingShift); init => _tail = PackedWord.Put(_tail, PaddingShift, value); }
 }
