@@ -32,8 +32,9 @@ public static class Cpu
 
     /// <summary>Calls that reuse a processor number before it is read again.</summary>
     /// <remarks>
-    /// Thread.GetCurrentProcessorId costs 1.8 ns a call here (its own cache re-reads sched_getcpu that often);
-    /// reusing the number for 32 calls makes <see cref="Current"/> 0.7 ns. A thread that migrates keeps its
+    /// Thread.GetCurrentProcessorId re-reads sched_getcpu through its own cache often enough to cost more than the
+    /// per-CPU work it selects; reusing the number for 32 calls makes <see cref="Current"/> a thread-static read and
+    /// a decrement (CookieCostBenchmarks measures both). A thread that migrates keeps its
     /// old number for at most 31 calls, which per-CPU state tolerates anyway (a thread can be preempted and moved
     /// right after any read of it).
     /// </remarks>

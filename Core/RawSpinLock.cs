@@ -5,8 +5,8 @@ namespace PerfKit;
 
 /// <summary>
 /// A spin lock for critical sections of a few dozen instructions, like the kernel's raw_spinlock_t: one
-/// compare-exchange to enter, one release store to leave (about 5 ns uncontended against 13 ns for
-/// <see cref="Lock"/> on the machine measured). Contended, it spins, then yields its time slice so that a
+/// compare-exchange to enter, one release store to leave (less uncontended work than <see cref="Lock"/>, which
+/// tracks its owner and can sleep). Contended, it spins, then yields its time slice so that a
 /// preempted holder can run; it never sleeps. Not reentrant; no owner tracking.
 /// </summary>
 /// <remarks>A mutable struct: keep it in a non-readonly field and use it in place. Use <see cref="EnterScope"/> with <c>using</c>.</remarks>

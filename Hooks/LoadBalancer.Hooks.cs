@@ -170,8 +170,7 @@ public partial class LoadBalancer<TTables>
         return HookResult.Proceed(byAffinity ? HookReason.TranslatedByAffinity : HookReason.Translated);
     }
 
-    // AggressiveInlining here and on the other hook-path members: without it the JIT inlined them only where tiered
-    // PGO led it to, which varied between processes (measured; see the README, "The socket load balancer").
+    // A hook-path member: inlined by policy (see AggressiveInlining in the README's "Build rules").
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static HookResult Counted(HookResult result)
     {

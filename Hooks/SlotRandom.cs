@@ -1,8 +1,9 @@
 namespace PerfKit.Hooks;
 
 /// <summary>
-/// The TCP slot picker (the kernel's get_prandom_u32): a per-thread xorshift64* generator, about 1 ns against
-/// 5 ns for <see cref="Random.Shared"/>. Statistical quality for picking a backend slot, not for security.
+/// The TCP slot picker (the kernel's get_prandom_u32): a per-thread xorshift64* generator, a few instructions where
+/// <see cref="Random.Shared"/> is a thread-static lookup and a larger state. Statistical quality for picking a
+/// backend slot, not for security.
 /// </summary>
 internal static class SlotRandom
 {

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using PerfKit.Bench.Infrastructure;
 using PerfKit.Cookies;
+using PerfKit.Bench.Runs;
 
 namespace PerfKit.Bench.Cookies;
 
@@ -11,7 +12,7 @@ namespace PerfKit.Bench.Cookies;
 /// </summary>
 [MemoryDiagnoser]
 [ThroughputColumns]
-[BenchmarkCategory("cookies")]
+[BenchmarkCategory(SuiteCategories.Cookies)]
 public class CookieCostBenchmarks
 {
     /// <summary>Cookies per invocation.</summary>

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using PerfKit.Bench.Infrastructure;
 using PerfKit.Cookies;
+using PerfKit.Bench.Runs;
 
 namespace PerfKit.Bench.Cookies;
 
@@ -13,7 +14,7 @@ namespace PerfKit.Bench.Cookies;
 /// </summary>
 [MemoryDiagnoser]
 [ThroughputColumns]
-[BenchmarkCategory("cookies")]
+[BenchmarkCategory(SuiteCategories.Cookies, SuiteCategories.Headline)]
 public class CookieThroughputBenchmarks : IDisposable
 {
     /// <summary>Operations per invocation, all threads together.</summary>

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Diagnostics.NETCore.Client;
 using PerfKit.Bench.Infrastructure;
 using PerfKit.Diagnostics;
+using PerfKit.Bench.Runs;
 
 namespace PerfKit.Bench.Diagnostics;
 
@@ -23,18 +24,18 @@ public enum DiagnosticsSession
 /// The cost of the kit's instrumentation on an LRU hot path (1,024 lookups and 1,024 evicting updates per
 /// invocation): instrumented against the same code with the instrumentation removed by the
 /// <see cref="PerfKitDiagnostics.IsSupported"/> switch (the JIT drops the guards), each with no session, with a
-/// session that filters the map's events out (where a bare IsEnabled() guard would cost 11–13 ns per call), and
+/// session that filters the map's events out (where a bare IsEnabled() guard would do real work on every call), and
 /// with map events and counters on. A real EventPipe session of this process.
 /// </summary>
 /// <remarks>
 /// Out of process only: each case sets the switch before the kit's diagnostics are first touched. Separate
-/// processes drift by ±2–3 % here (the uninstrumented cases of one run, identical code, spread 16.7–17.3 ns), as
-/// much as the 2 % goal, so the goal's figure comes from the paired <c>overhead</c> command instead
+/// processes running identical code drift by a few percent, as much as the 2 % goal, so the goal's figure comes
+/// from the paired <c>overhead</c> command instead
 /// (<see cref="OverheadCommand"/>); this class shows what sessions cost.
 /// </remarks>
 [MemoryDiagnoser]
 [ThroughputColumns]
-[BenchmarkCategory("diagnostics")]
+[BenchmarkCategory(SuiteCategories.Diagnostics, SuiteCategories.Headline)]
 public class DiagnosticsOverheadBenchmarks : IDisposable
 {
     private Func<int, long> _run = null!;

@@ -135,9 +135,37 @@ public static class HitRateCommand
         return new Result(trace.Name, capacity, policy, hits, trace.Keys.Length);
     }
 
+    private const string CsvHeader = "trace,capacity,policy,hits,requests,hit_rate_percent";
+
+    /// <summary>Reads what <see cref="Run"/> wrote to <paramref name="csv"/>, or null if there is no such file.</summary>
+    /// <exception cref="InvalidDataException">The file is not a hit-rate table.</exception>
+    public static IReadOnlyList<Result>? Read(string csv)
+    {
+        if (!File.Exists(csv))
+        {
+            return null;
+        }
+
+        string[] lines = File.ReadAllLines(csv);
+        if (lines.Length == 0 || lines[0] != CsvHeader)
+        {
+            throw new InvalidDataException($"{csv} is not a hit-rate table (expected the header '{CsvHeader}').");
+        }
+
+        try
+        {
+            return [.. lines.Skip(1).Select(l => l.Split(',')).Select(f => new Result(f[0], int.Parse(f[1], CultureInfo.InvariantCulture), f[2],
+                long.Parse(f[3], CultureInfo.InvariantCulture), long.Parse(f[4], CultureInfo.InvariantCulture)))];
+        }
+        catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException)
+        {
+            throw new InvalidDataException($"{csv} is not a hit-rate table: {e.Message}", e);
+        }
+    }
+
     private static string ToCsv(List<Result> results)
     {
-        var csv = new StringBuilder("trace,capacity,policy,hits,requests,hit_rate_percent\n");
+        var csv = new StringBuilder(CsvHeader + "\n");
         foreach (Result r in results)
         {
             csv.Append(CultureInfo.InvariantCulture, $"{r.Trace},{r.Capacity},{r.Policy},{r.Hits},{r.Requests},{r.HitRate:F3}\n");

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using PerfKit.Bench.Infrastructure;
 using PerfKit.Hooks;
+using PerfKit.Bench.Runs;
 
 namespace PerfKit.Bench.Hooks;
 
@@ -11,7 +12,7 @@ namespace PerfKit.Bench.Hooks;
 /// </summary>
 [MemoryDiagnoser]
 [ThroughputColumns]
-[BenchmarkCategory("hooks")]
+[BenchmarkCategory(SuiteCategories.Hooks, SuiteCategories.Headline)]
 public class HookMixedBenchmarks : IDisposable
 {
     /// <summary>Operations per invocation, all threads together.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using PerfKit.Bench.Infrastructure;
 using PerfKit.Hooks;
+using PerfKit.Bench.Runs;
 
 namespace PerfKit.Bench.Hooks;
 
@@ -19,10 +20,10 @@ namespace PerfKit.Bench.Hooks;
 [MemoryDiagnoser]
 [ThroughputColumns]
 [IterationCount(40)] // an iteration is one short invocation (about 0.1 ms): more of them than the default job's
-[MinWarmupCount(6, forceAutoWarmup: true)] // BenchmarkDotNet's own warmup, until the figures stop falling: five fixed rounds ended while a
-[MaxWarmupCount(60, forceAutoWarmup: true)] // ClusterIP connect was still coming down (148 → 63 ns over the first twenty, run 233615)
-[GcForce(false)] // no forced full collection between these short iterations: it left them starting cold (connect 83 → 63 ns measured without it)
-[BenchmarkCategory("hooks")]
+[MinWarmupCount(6, forceAutoWarmup: true)] // BenchmarkDotNet's own warmup, until the figures stop falling: a fixed few rounds can end
+[MaxWarmupCount(60, forceAutoWarmup: true)] // while the connect paths are still getting faster (tiering and the tables' caches settle over tens of rounds)
+[GcForce(false)] // no forced full collection between these short iterations: it would leave each one starting with cold caches
+[BenchmarkCategory(SuiteCategories.Hooks, SuiteCategories.Headline)]
 public class HookPathBenchmarks : IDisposable
 {
     /// <summary>Hook calls per invocation, all threads together (for the TCP paths, sockets: each is used once).</summary>

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using PerfKit.Bench.Infrastructure;
+using PerfKit.Bench.Runs;
 
 namespace PerfKit.Bench.Machine;
 
@@ -9,7 +10,7 @@ namespace PerfKit.Bench.Machine;
 /// figure is per hand-off (one way). It is the price of every line two threads both write, and so the context for
 /// the multi-threaded map figures (a shared map's inserts and evictions write lines the other thread reads).
 /// </summary>
-[BenchmarkCategory("maps")]
+[BenchmarkCategory(SuiteCategories.Maps, SuiteCategories.Headline)]
 public class CacheLineTransferBenchmarks : IDisposable
 {
     /// <summary>Round trips per invocation.</summary>

@@ -3,6 +3,7 @@ using PerfKit.Bench.Infrastructure;
 using PerfKit.Bench.Kernel;
 using PerfKit.Conformance;
 using PerfKit.Kernel;
+using PerfKit.Bench.Runs;
 
 namespace PerfKit.Bench.Maps;
 
@@ -15,7 +16,7 @@ namespace PerfKit.Bench.Maps;
 /// </summary>
 [MemoryDiagnoser]
 [ThroughputColumns]
-[BenchmarkCategory("maps")]
+[BenchmarkCategory(SuiteCategories.Maps, SuiteCategories.Headline)]
 public class MapLookupBenchmarks : IDisposable
 {
     private const int Keys = 65_536;

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using PerfKit.Bench.Infrastructure;
+using PerfKit.Bench.Runs;
 
 namespace PerfKit.Bench.Maps;
 
@@ -10,7 +11,7 @@ namespace PerfKit.Bench.Maps;
 /// </summary>
 [MemoryDiagnoser]
 [ThroughputColumns]
-[BenchmarkCategory("maps")]
+[BenchmarkCategory(SuiteCategories.Maps)]
 public class MapUpdateBenchmarks : IDisposable
 {
     private const int Keys = 65_536;

@@ -3,6 +3,7 @@ using PerfKit.Bench.Infrastructure;
 using PerfKit.Bench.Kernel;
 using PerfKit.Conformance;
 using PerfKit.Maps;
+using PerfKit.Bench.Runs;
 
 namespace PerfKit.Bench.Maps;
 
@@ -18,7 +19,7 @@ namespace PerfKit.Bench.Maps;
 /// </summary>
 [MemoryDiagnoser]
 [ThroughputColumns]
-[BenchmarkCategory("maps")]
+[BenchmarkCategory(SuiteCategories.Maps, SuiteCategories.Headline)]
 public class MapZipfBenchmarks : IDisposable
 {
     /// <summary>Operations per invocation, all threads together.</summary>

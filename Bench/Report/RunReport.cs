@@ -116,27 +116,26 @@ public static class RunReport
         }
     }
 
-    // Hit rate per workload at its middle capacity, every policy side by side (from the hit-rate step's CSV).
+    // Hit rate per workload at its middle capacity, every policy side by side (from the hit-rate step's table).
     private static string HitRateSummary(string csv)
     {
-        if (!File.Exists(csv))
+        if (HitRate.HitRateCommand.Read(csv) is not { Count: > 0 } results)
         {
             return string.Empty;
         }
 
-        var rows = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).ToList();
-        string[] policies = [.. rows.Select(r => r[2]).Distinct()];
+        string[] policies = [.. results.Select(r => r.Policy).Distinct()];
         var md = new StringBuilder("\n## Hit rates (% of requests, each workload at its middle capacity)\n\n| workload | capacity | ")
             .AppendJoin(" | ", policies).Append(" |\n|---|---:|").Append(string.Concat(Enumerable.Repeat("---:|", policies.Length))).Append('\n');
-        foreach (var workload in rows.GroupBy(r => r[0]))
+        foreach (var workload in results.GroupBy(r => r.Trace))
         {
-            string[] capacities = [.. workload.Select(r => r[1]).Distinct().OrderBy(c => int.Parse(c, CultureInfo.InvariantCulture))];
-            string capacity = capacities[capacities.Length / 2];
+            int[] capacities = [.. workload.Select(r => r.Capacity).Distinct().Order()];
+            int capacity = capacities[capacities.Length / 2];
             md.Append(CultureInfo.InvariantCulture, $"| {workload.Key} | {capacity} |");
             foreach (string policy in policies)
             {
-                string[]? row = workload.FirstOrDefault(r => r[1] == capacity && r[2] == policy);
-                md.Append(row is null ? " |" : $" {double.Parse(row[5], CultureInfo.InvariantCulture):F2} |");
+                HitRate.HitRateCommand.Result? row = workload.FirstOrDefault(r => r.Capacity == capacity && r.Policy == policy);
+                md.Append(row is null ? " |" : string.Create(CultureInfo.InvariantCulture, $" {row.HitRate:F2} |"));
             }
 
             md.Append('\n');

@@ -11,7 +11,7 @@ namespace PerfKit.Diagnostics;
 /// <remarks>
 /// Call sites test the static <c>…On</c> flags, which <see cref="OnEventCommand"/> refreshes whenever a session or
 /// listener changes, so with nobody listening an instrumented path costs one predictable branch (a bare
-/// <c>IsEnabled()</c> costs 11–13 ns per call while any session is on, even one that filters the event out), and
+/// <c>IsEnabled()</c> does real work on every call while any session is on, even one that filters the event out), and
 /// with the <see cref="PerfKitDiagnostics.IsSupported"/> switch off not even that.
 /// Every event uses a typed, non-allocating <c>WriteEvent</c> overload whose parameter types match the event
 /// method exactly (a mismatch decodes as garbage over EventPipe). The kit raises events after releasing its locks,

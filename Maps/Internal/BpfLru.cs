@@ -95,10 +95,10 @@ internal sealed partial class BpfLru<TKey, TValue>
         FirstSentinel(0, flavor == LruFlavor.PerCpu ? possibleCpus : possibleCpus + 1) + SentinelPadding;
 
     // Every list operation writes its list's head sentinels (their links), so groups of sentinels sit 16 slots
-    // apart: 128 bytes in the links array, as PerCpu<T> keeps its slots, and more in the node array. Measured:
-    // with CPU 0's and CPU 1's heads on shared lines the per-CPU flavor did not scale from 1 to 2 threads, and with
-    // the gap sized for nodes rather than links, 2-thread per-CPU Zipf took 86 ns an operation instead of 20.
-    // Group g holds up to three sentinels.
+    // apart: 128 bytes in the links array, as PerCpu<T> keeps its slots, and more in the node array. Heads of two
+    // CPUs on one line would make their list operations exchange that line, which stops the per-CPU flavor from
+    // scaling; the gap is counted in links because the links array is what list moves write. Group g holds up to
+    // three sentinels.
     private static int SentinelPadding => CacheLine.Size / Unsafe.SizeOf<ListLinks>();
 
     private static int FirstSentinel(int capacity, int group) => capacity + SentinelPadding + (group * (3 + SentinelPadding));
@@ -120,7 +120,7 @@ internal sealed partial class BpfLru<TKey, TValue>
     /// <summary>
     /// Nodes handed out and not yet evicted or pushed back: the map's live entries, exact when no update or delete is
     /// in flight. Every term is counted under a lock the LRU already holds, so a linked or unlinked entry costs no
-    /// atomic instruction (a shared Interlocked count cost ~5 ns per insert and per delete).
+    /// atomic instruction (a shared Interlocked count would add a contended atomic to every insert and delete).
     /// </summary>
     public int LiveCount
     {
@@ -138,8 +138,7 @@ internal sealed partial class BpfLru<TKey, TValue>
         }
     }
 
-    // AggressiveInlining here and on the other hook-path members: without it the JIT inlined them only where tiered
-    // PGO led it to, which varied between processes (measured; see the README, "The socket load balancer").
+    // A hook-path member: inlined by policy (see AggressiveInlining in the README's "Build rules").
     /// <summary>bpf_lru_pop_free: a free node for the current CPU, evicting or stealing if needed; -1 if none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int PopFree() => _percpu ? PercpuPopFree() : CommonPopFree();

@@ -68,9 +68,8 @@ internal sealed class HashTable<TKey, TValue>
     /// <summary>The bucket of a hash (see <see cref="HashTableReader{TKey, TValue}.BucketOf"/>).</summary>
     public int BucketOf(uint hash) => Reader.BucketOf(hash);
 
-    // AggressiveInlining here and on the other hook-path members: without it the JIT inlined them only where tiered
-    // PGO led it to, which varied between processes (measured; see the README, "The socket load balancer").
-    /// <summary>Finds <paramref name="key"/> in its bucket while the caller holds that bucket's lock. Returns the node and its predecessor link.</summary>
+    // A hook-path member: inlined by policy (see AggressiveInlining in the README's "Build rules").
+    /// <summary>Finds <paramref name="key"/> in its bucket while the caller holds that bucket's lock. Returns the node's index, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int FindLocked(in TKey key, uint hash)
     {

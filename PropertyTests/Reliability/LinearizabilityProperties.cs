@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using PerfKit.Maps;
+using PerfKit.PropertyTests.Support;
 
 namespace PerfKit.PropertyTests.Reliability;
 

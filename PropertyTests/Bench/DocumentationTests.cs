@@ -1,4 +1,4 @@
-namespace PerfKit.PropertyTests.Reliability;
+namespace PerfKit.PropertyTests.Bench;
 
 /// <summary>
 /// The four libraries really generate their XML documentation and really enforce it: a property set in the wrong

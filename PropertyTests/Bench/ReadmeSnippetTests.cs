@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace PerfKit.PropertyTests.Reliability;
+namespace PerfKit.PropertyTests.Bench;
 
 /// <summary>
 /// The C# blocks of README.md and PACKAGE.md are the samples project's code: each block's body is one of its

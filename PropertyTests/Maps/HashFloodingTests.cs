@@ -1,7 +1,7 @@
 using FsCheck.Xunit;
 using PerfKit.Maps;
 
-namespace PerfKit.PropertyTests.Reliability;
+namespace PerfKit.PropertyTests.Maps;
 
 /// <summary>
 /// Hash flooding: keys chosen to collide under one seed all land in one bucket of a map with that seed (the attack

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PerfKit.PropertyTests.Reliability;
+namespace PerfKit.PropertyTests.Support;
 
 /// <summary>One completed operation of a concurrent history: what was called, what it returned, and when.</summary>
 /// <param name="Thread">The thread that ran it.</param>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace PerfKit.PropertyTests.Reliability;
+namespace PerfKit.PropertyTests.Bench;
 
 /// <summary>
 /// Runs report and publish on a repository made for the test (a folder with PerfKit.sln, a README with the headline

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace PerfKit.PropertyTests.Reliability;
+namespace PerfKit.PropertyTests.Bench;
 
 /// <summary>Runs the built PerfKit.Bench executable, as a user would, and captures what it prints.</summary>
 internal static class BenchProcess

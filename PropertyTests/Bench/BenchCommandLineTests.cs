@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace PerfKit.PropertyTests.Reliability;
+namespace PerfKit.PropertyTests.Bench;
 
 /// <summary>Every bad command line of PerfKit.Bench ends with one "error:" line and exit code 2, never a stack trace.</summary>
 public sealed class BenchCommandLineTests
