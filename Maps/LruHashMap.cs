@@ -90,6 +90,9 @@ public sealed partial class LruHashMap<TKey, TValue> : IReadOnlyCollection<KeyVa
         PerfKitCounters.Register(this, _lru.CounterCell);
     }
 
+    /// <summary>Entries evicted, exact for a map one thread uses (see <see cref="BpfLru{TKey, TValue}.EvictedUnsynchronized"/>).</summary>
+    internal long EvictedUnsynchronized => _lru.EvictedUnsynchronized;
+
     /// <summary>The longest bucket chain (quiescent only; tests).</summary>
     internal int LongestChain => _table.LongestChain();
 

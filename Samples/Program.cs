@@ -3,4 +3,5 @@ PerfKit.Samples.LruMapSample.Run();
 PerfKit.Samples.DictionarySample.Run();
 PerfKit.Samples.KeyRulesSample.Run();
 PerfKit.Samples.LoadBalancerSample.Run();
+PerfKit.Samples.PlannerSample.Run();
 Console.WriteLine("samples: all ran");

@@ -43,6 +43,7 @@ public static class BenchCli
             Report.ReportCommand.Create(),
             Report.PublishCommand.Create(),
             HitRate.HitRateCommand.Create(),
+            Planning.PlanCommand.Create(),
             Memory.MemoryCommand.Create(),
             Diagnostics.OverheadCommand.Create(),
             Hooks.HookLatencyCommand.Create(),

@@ -409,7 +409,23 @@ internal sealed partial class BpfLru<TKey, TValue>
 
     // del_from_htab, the callback the kernel's LRU is created with (htab_lru_map_delete_node): unlinks an evicted
     // node from its bucket if it is still there.
-    private bool DelFromHtab(int n) => _table.TryUnlinkNode(n);
+    private bool DelFromHtab(int n)
+    {
+        if (!_table.TryUnlinkNode(n))
+        {
+            return false;
+        }
+
+        EvictedUnsynchronized++; // a plain count: exact for one thread (the planner), a lower bound under concurrency
+        return true;
+    }
+
+    /// <summary>
+    /// Entries evicted, counted with a plain increment where every eviction passes: exact when one thread uses the
+    /// map (the planner reads it after every step, where summing <see cref="Statistics"/> over thousands of CPUs
+    /// would cost more than the step); under concurrency increments can be lost, so use <see cref="Statistics"/>.
+    /// </summary>
+    public long EvictedUnsynchronized { get; private set; }
 
     /// <summary>
     /// bpf_lru_node_set_ref: write only when clear, so a hot entry's cache line is not dirtied on every lookup. A plain

@@ -6,7 +6,7 @@ namespace PerfKit.Maps.Internal;
 /// The kernel's list.h over node indexes: circular doubly-linked lists whose heads are sentinel nodes, with the links
 /// kept in their own array (indexed like the nodes), so that list moves never write the cache lines lookups read.
 /// Callers hold the lock of the list they change. Extension methods over the links array, not a struct wrapping it:
-/// as a struct field the array was reloaded at every call (the JIT listings of the pop paths grew by a tenth).
+/// the JIT reloads a struct field's array at every call, where it keeps a plain array field in a register.
 /// </summary>
 internal static class IndexList
 {

@@ -36,6 +36,10 @@ public sealed class BenchCommandLineTests
         "kernel --rounds 100",
         "kernel-check --map nosuchmap",
         "help nosuchcommand",
+        "plan --cpus 0",
+        "plan --workload nosuchworkload",
+        "plan --target-hit-rate 2",
+        "plan --cpu-rule nosuchrule",
     ];
 
     [Theory]
@@ -59,7 +63,7 @@ public sealed class BenchCommandLineTests
     {
         (int exitCode, string stdout, string stderr) = RunBench([help]);
         Assert.True(exitCode == 0, stderr);
-        foreach (string name in new[] { "list", "report", "publish", "hitrate", "memory", "overhead", "hook-latency", "kernel-check", "kernel", "soak", "trace", "analyze", "benchmarkdotnet-help" })
+        foreach (string name in new[] { "list", "report", "publish", "hitrate", "plan", "memory", "overhead", "hook-latency", "kernel-check", "kernel", "soak", "trace", "analyze", "benchmarkdotnet-help" })
         {
             Assert.Contains($"\n  {name} ", stdout, StringComparison.Ordinal);
         }
