@@ -15,6 +15,8 @@ internal static unsafe class BpfSyscall
     internal const int MapDeleteElem = 3;
     internal const int MapGetNextKey = 4;
     internal const int ProgLoad = 5;
+    internal const int ProgAttach = 8;
+    internal const int ProgDetach = 9;
     internal const int ProgTestRun = 10;
     internal const int MapLookupAndDeleteElem = 21;
 
@@ -46,6 +48,16 @@ internal static unsafe class BpfSyscall
     private struct AttrBlock
     {
         private byte _first;
+    }
+
+    /// <summary>BPF_PROG_ATTACH's and BPF_PROG_DETACH's fields.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 20)]
+    internal struct ProgAttachAttr
+    {
+        [FieldOffset(0)] public uint TargetFd;
+        [FieldOffset(4)] public uint AttachBpfFd;
+        [FieldOffset(8)] public uint AttachType;
+        [FieldOffset(12)] public uint AttachFlags;
     }
 
     /// <summary>BPF_MAP_CREATE's fields.</summary>

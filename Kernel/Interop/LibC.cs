@@ -11,6 +11,12 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "syscall", SetLastError = true)]
     internal static partial long Syscall(long number, long arg1, void* arg2, long arg3);
 
+    [LibraryImport(Library, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Open(string path, int flags);
+
+    /// <summary>O_RDONLY | O_CLOEXEC (the same values on x86-64 and arm64): enough to hold a cgroup directory open for BPF_PROG_ATTACH.</summary>
+    internal const int OpenReadOnlyCloseOnExec = 0x80000;
+
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 

@@ -1,0 +1,117 @@
+using PerfKit.Kernel.Interop;
+
+namespace PerfKit.Kernel;
+
+/// <summary>
+/// A cgroup v2 made for a test or a tool, with this process moved into it: the hooks attached to it see this process's
+/// sockets, and nobody else's. Disposing moves the process back to the cgroup it came from, detaches every program
+/// attached through <see cref="Attach"/>, and removes the cgroup, even after a failure.
+/// </summary>
+public sealed class Cgroup : IDisposable
+{
+    private readonly string _original;
+    private readonly KernelFileDescriptor _fd;
+    private readonly List<(BpfProgram Program, BpfAttachType Type)> _attached = [];
+
+    private Cgroup(string path, string original, KernelFileDescriptor fd)
+    {
+        Path = path;
+        _original = original;
+        _fd = fd;
+    }
+
+    /// <summary>The cgroup's folder.</summary>
+    public string Path { get; }
+
+    /// <summary>Where cgroup v2 is mounted (from /proc/mounts), or null where it is not.</summary>
+    public static string? MountPoint { get; } = FindMountPoint();
+
+    /// <summary>Creates the cgroup <paramref name="name"/> under the cgroup v2 mount and moves this process into it.</summary>
+    /// <exception cref="InvalidOperationException">cgroup v2 is not mounted, or the cgroup exists.</exception>
+    /// <exception cref="IOException">The cgroup could not be made or entered (not root, say).</exception>
+    /// <exception cref="BpfException">Its folder could not be opened.</exception>
+    public static Cgroup CreateAndEnter(string name)
+    {
+        string mount = MountPoint ?? throw new InvalidOperationException("cgroup v2 is not mounted (no cgroup2 line in /proc/mounts).");
+        string path = System.IO.Path.Combine(mount, name);
+        if (Directory.Exists(path))
+        {
+            throw new InvalidOperationException($"{path} already exists.");
+        }
+
+        string original = System.IO.Path.Combine(mount, CurrentCgroup().TrimStart('/'));
+        Directory.CreateDirectory(path);
+        try
+        {
+            File.WriteAllText(System.IO.Path.Combine(path, "cgroup.procs"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            int fd = LibC.Open(path, LibC.OpenReadOnlyCloseOnExec);
+            if (fd < 0)
+            {
+                Errno errno = LibC.LastErrno;
+                File.WriteAllText(System.IO.Path.Combine(original, "cgroup.procs"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                throw new BpfException($"open({path})", errno);
+            }
+
+            return new Cgroup(path, original, new KernelFileDescriptor(fd));
+        }
+        catch
+        {
+            Directory.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Attaches <paramref name="program"/> to this cgroup's <paramref name="type"/> hook (BPF_PROG_ATTACH, allowing others beside it); detached on dispose.</summary>
+    /// <exception cref="BpfException">The kernel refused.</exception>
+    public void Attach(BpfProgram program, BpfAttachType type)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        Invoke(BpfSyscall.ProgAttach, program, type, "BPF_PROG_ATTACH");
+        _attached.Add((program, type));
+    }
+
+    /// <summary>Detaches what was attached, moves this process back where it was, and removes the cgroup.</summary>
+    public void Dispose()
+    {
+        foreach ((BpfProgram program, BpfAttachType type) in _attached)
+        {
+            Invoke(BpfSyscall.ProgDetach, program, type, "BPF_PROG_DETACH");
+        }
+
+        _attached.Clear();
+        _fd.Dispose();
+        File.WriteAllText(System.IO.Path.Combine(_original, "cgroup.procs"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Directory.Delete(Path);
+    }
+
+    private void Invoke(int command, BpfProgram program, BpfAttachType type, string what)
+    {
+        using var cgroup = new HandleLease(_fd);
+        using var prog = new HandleLease(program.Handle);
+        var attr = new BpfSyscall.ProgAttachAttr
+        {
+            TargetFd = (uint)cgroup.Value,
+            AttachBpfFd = (uint)prog.Value,
+            AttachType = (uint)type,
+            AttachFlags = command == BpfSyscall.ProgAttach ? 2u : 0u, // BPF_F_ALLOW_MULTI: beside whatever else is attached
+        };
+        if (BpfSyscall.Invoke(command, ref attr, out Errno errno) < 0)
+        {
+            throw new BpfException($"{what} ({type})", errno);
+        }
+    }
+
+    // "0::/path" in /proc/self/cgroup: this process's cgroup v2.
+    private static string CurrentCgroup() =>
+        File.ReadLines("/proc/self/cgroup").FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))?[3..] ?? "/";
+
+    private static string? FindMountPoint()
+    {
+        if (!File.Exists("/proc/mounts"))
+        {
+            return null;
+        }
+
+        return File.ReadLines("/proc/mounts").Select(l => l.Split(' ')).FirstOrDefault(f => f.Length > 2 && f[2] == "cgroup2")?[1];
+    }
+}
