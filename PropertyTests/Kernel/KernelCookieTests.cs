@@ -23,6 +23,69 @@ namespace PerfKit.PropertyTests.Kernel;
 public sealed class KernelCookieTests
 {
     [Fact]
+    public void SocketCookies_AreCookieHsPerCpuBlocks_ReproducedExactlyByPerCpuCookieGenerator()
+    {
+        LiveKernel.Require();
+        int cpus = PerfKit.Conformance.ConformanceRunner.Cpus.Count;
+        if (!PerfKit.Conformance.ConformanceRunner.Cpus.SequenceEqual(Enumerable.Range(0, cpus)) || KernelCpus.PossibleCount != cpus)
+        {
+            Assert.Skip("not run: the online CPUs are not all the possible ones, in order");
+        }
+
+        const ulong Batch = 4096; // COOKIE_LOCAL_BATCH
+        // Align: on each CPU, draw until a cookie is the last of its block, so that every CPU's next draw takes a
+        // fresh block from the shared counter, in the order the CPUs ask, as the model's fresh generator does.
+        ulong highest = 0;
+        for (int cpu = 0; cpu < cpus; cpu++)
+        {
+            using AffinityScope pin = CpuAffinity.Pin(cpu);
+            ulong cookie;
+            int draws = 0;
+            do
+            {
+                cookie = DrawSocketCookie();
+                highest = Math.Max(highest, cookie);
+                Assert.True(++draws <= (int)Batch + 1, $"CPU {cpu}: no block end in {Batch + 1} draws (cookie {cookie})");
+            }
+            while (cookie % Batch != 0);
+        }
+
+        // A random CPU sequence across several blocks: the kernel's cookies and the model's, step by step.
+        var model = new PerfKit.Cookies.PerCpuCookieGenerator(cpus, firstCookie: highest + 1);
+        var random = new Random(11);
+        const int Steps = (3 * (int)Batch) + 97;
+        int same = 0;
+        ulong firstKernel = 0, lastKernel = 0;
+        for (int i = 0; i < Steps; i++)
+        {
+            int cpu = random.Next(cpus);
+            ulong kernel;
+            using (CpuAffinity.Pin(cpu))
+            {
+                kernel = DrawSocketCookie();
+            }
+
+            ulong ours;
+            using (Cpu.Pin(cpu))
+            {
+                ours = model.NextCookie();
+            }
+
+            same += kernel == ours ? 1 : 0;
+            firstKernel = i == 0 ? kernel : firstKernel;
+            lastKernel = kernel;
+        }
+
+        Assert.True(same == Steps, $"{same} of {Steps} cookies equal (kernel {firstKernel}…{lastKernel}, blocks from {highest + 1})");
+    }
+
+    private static ulong DrawSocketCookie()
+    {
+        using var socket = new KernelSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        return SocketCookies.Cookie(socket);
+    }
+
+    [Fact]
     public void SocketCookies_AreNonZero_Unique_AndStable()
     {
         LiveKernel.Require();
