@@ -9,8 +9,8 @@ namespace PerfKit.Hooks;
 /// offers the cookie helpers that hook programs call.
 /// </summary>
 /// <remarks>
-/// The initial namespace is created with the host and takes the first cookie of the namespace generator (the
-/// kernel gives init_net cookie 1). Other namespaces get theirs on first request, assigned once. Socket cookies
+/// The initial namespace is created with the host and takes the first cookie of the namespace generator. Other
+/// namespaces get theirs on first request, assigned once. Socket cookies
 /// come from one generator for all namespaces, as in the kernel since 2019, so they can key maps shared by
 /// programs in the host namespace.
 /// </remarks>
@@ -18,8 +18,10 @@ public sealed class NetworkHost
 {
     /// <summary>Creates a host with its initial namespace.</summary>
     /// <param name="netnsCookies">
-    /// Generator for namespace cookies; defaults to a <see cref="SharedCookieGenerator"/> (what the kernel uses
-    /// again since 2025: namespaces are created rarely, so a shared counter is enough).
+    /// Generator for namespace cookies; defaults to what the kernels PerfKit runs on (6.18) do: a namespace's cookie
+    /// is its namespace id, drawn from cookie.h's per-CPU batches (a <see cref="PerCpuCookieGenerator"/>) with the
+    /// initial namespace's id 3. The kernel shares that generator with every other namespace type, so its values
+    /// match the model's by shape (consecutive on one CPU, another block on another CPU), not one for one.
     /// </param>
     /// <param name="socketCookies">
     /// Generator for socket cookies; defaults to a <see cref="PerThreadCookieGenerator"/> (the kernel uses its
@@ -27,11 +29,14 @@ public sealed class NetworkHost
     /// </param>
     public NetworkHost(ICookieGenerator? netnsCookies = null, ICookieGenerator? socketCookies = null)
     {
-        NetnsCookies = netnsCookies ?? new SharedCookieGenerator();
+        NetnsCookies = netnsCookies ?? new PerCpuCookieGenerator(Environment.ProcessorCount, firstCookie: InitialNetnsCookie);
         SocketCookies = socketCookies ?? new PerThreadCookieGenerator();
         InitialNamespace = new NetNamespace(this, isInitial: true);
         _ = InitialNamespace.Cookie; // net_ns_init(): init_net takes its cookie before any other namespace exists.
     }
+
+    /// <summary>The initial namespace's cookie with the default namespace generator: init_net's namespace id on the running kernel.</summary>
+    public const ulong InitialNetnsCookie = 3;
 
     /// <summary>The generator namespace cookies are drawn from.</summary>
     public ICookieGenerator NetnsCookies { get; }

@@ -13,7 +13,11 @@ public static class NetworkNamespaces
     /// last socket.
     /// </summary>
     /// <exception cref="BpfException">unshare failed (EPERM without CAP_SYS_ADMIN).</exception>
-    public static T RunInNew<T>(Func<T> body)
+    public static T RunInNew<T>(Func<T> body) => RunInNew(body, cpu: null);
+
+    /// <summary>As <see cref="RunInNew{T}(Func{T})"/>, with the thread pinned to <paramref name="cpu"/> before it creates the namespace (the kernel draws the namespace's id on the creating CPU).</summary>
+    /// <exception cref="BpfException">unshare or sched_setaffinity failed.</exception>
+    public static T RunInNew<T>(Func<T> body, int? cpu)
     {
         ArgumentNullException.ThrowIfNull(body);
         T result = default!;
@@ -22,6 +26,11 @@ public static class NetworkNamespaces
         {
             try
             {
+                if (cpu is int target)
+                {
+                    CpuAffinity.Set(target);
+                }
+
                 if (LibC.Unshare(LibC.CloneNewNet) < 0)
                 {
                     throw new BpfException("unshare(CLONE_NEWNET)", LibC.LastErrno);

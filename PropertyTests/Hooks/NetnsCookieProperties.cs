@@ -9,11 +9,11 @@ namespace PerfKit.PropertyTests.Hooks;
 public sealed class NetnsCookieProperties
 {
     [Fact]
-    public void InitialNamespace_HasTheFirstCookie_One()
+    public void InitialNamespace_HasTheKernelsInitialId_Three()
     {
         var host = new NetworkHost();
-        Assert.Equal(1UL, host.InitialNamespace.Cookie);
-        Assert.Equal(1UL, host.GetNetnsCookie(null));
+        Assert.Equal(NetworkHost.InitialNetnsCookie, host.InitialNamespace.Cookie);
+        Assert.Equal(3UL, host.GetNetnsCookie(null));
     }
 
     [Property(MaxTest = 100)]

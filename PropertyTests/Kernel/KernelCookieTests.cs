@@ -79,6 +79,53 @@ public sealed class KernelCookieTests
         Assert.True(same == Steps, $"{same} of {Steps} cookies equal (kernel {firstKernel}…{lastKernel}, blocks from {highest + 1})");
     }
 
+    [Fact]
+    public void NetnsCookies_AreNamespaceIds_FromPerCpuBlocks_AsNetworkHostsDefault()
+    {
+        LiveKernel.Require();
+        if (KernelCpus.PossibleCount < 2 || PerfKit.Conformance.ConformanceRunner.Cpus.Count < 2)
+        {
+            Assert.Skip("not run: needs two CPUs");
+        }
+
+        // Namespaces created one after another on CPU 0, then on CPU 1: their cookies.
+        ulong[] onCpu0 = [.. Enumerable.Range(0, 3).Select(_ => NewNamespaceCookie(cpu: 0))];
+        ulong[] onCpu1 = [.. Enumerable.Range(0, 2).Select(_ => NewNamespaceCookie(cpu: 1))];
+        ulong initial;
+        using (var host = new KernelSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            initial = SocketCookies.NetnsCookie(host);
+        }
+
+        // NetworkHost's default, the same CPU sequence.
+        var model = new NetworkHost();
+        ulong[] modelCpu0 = [.. Enumerable.Range(0, 3).Select(_ => ModelNamespaceCookie(model, cpu: 0))];
+        ulong[] modelCpu1 = [.. Enumerable.Range(0, 2).Select(_ => ModelNamespaceCookie(model, cpu: 1))];
+
+        // The same shape: the initial namespace's id; on one CPU increasing ids from one block (other namespace types
+        // may take ids in between in the kernel); another CPU's ids from another block.
+        Assert.Equal(NetworkHost.InitialNetnsCookie, initial);
+        Assert.Equal(NetworkHost.InitialNetnsCookie, model.InitialNamespace.Cookie);
+        foreach ((ulong[] cpu0, ulong[] cpu1) in new[] { (onCpu0, onCpu1), (modelCpu0, modelCpu1) })
+        {
+            Assert.True(cpu0.Zip(cpu0.Skip(1)).All(p => p.Second > p.First && p.Second - p.First < 64), $"CPU 0: {string.Join(", ", cpu0)}");
+            Assert.True(cpu1.Zip(cpu1.Skip(1)).All(p => p.Second > p.First && p.Second - p.First < 64), $"CPU 1: {string.Join(", ", cpu1)}");
+            Assert.True(Math.Abs((double)cpu1[0] - cpu0[^1]) >= 64, $"CPU 0 {cpu0[^1]} and CPU 1 {cpu1[0]} should be in different blocks");
+        }
+    }
+
+    private static ulong NewNamespaceCookie(int cpu) => NetworkNamespaces.RunInNew(() =>
+    {
+        using var socket = new KernelSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        return SocketCookies.NetnsCookie(socket);
+    }, cpu);
+
+    private static ulong ModelNamespaceCookie(NetworkHost model, int cpu)
+    {
+        using CpuPin pin = Cpu.Pin(cpu);
+        return model.CreateNamespace().Cookie;
+    }
+
     private static ulong DrawSocketCookie()
     {
         using var socket = new KernelSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
