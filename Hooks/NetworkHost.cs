@@ -18,10 +18,10 @@ public sealed class NetworkHost
 {
     /// <summary>Creates a host with its initial namespace.</summary>
     /// <param name="netnsCookies">
-    /// Generator for namespace cookies; defaults to what the kernels PerfKit runs on (6.18) do: a namespace's cookie
-    /// is its namespace id, drawn from cookie.h's per-CPU batches (a <see cref="PerCpuCookieGenerator"/>) with the
-    /// initial namespace's id 3. The kernel shares that generator with every other namespace type, so its values
-    /// match the model's by shape (consecutive on one CPU, another block on another CPU), not one for one.
+    /// Generator for namespace cookies; defaults to <see cref="NetnsCookieGenerators.Default"/>'s, what the kernels
+    /// PerfKit runs on (6.18) do: a namespace's cookie is its namespace id, drawn from cookie.h's per-CPU batches with
+    /// the initial namespace's id 3 (see <see cref="NetnsCookieEra"/> for other kernels). The kernel shares that
+    /// generator with every other namespace type, so its values match the model's by shape, not one for one.
     /// </param>
     /// <param name="socketCookies">
     /// Generator for socket cookies; defaults to a <see cref="PerThreadCookieGenerator"/> (the kernel uses its
@@ -29,14 +29,14 @@ public sealed class NetworkHost
     /// </param>
     public NetworkHost(ICookieGenerator? netnsCookies = null, ICookieGenerator? socketCookies = null)
     {
-        NetnsCookies = netnsCookies ?? new PerCpuCookieGenerator(Environment.ProcessorCount, firstCookie: InitialNetnsCookie);
+        NetnsCookies = netnsCookies ?? NetnsCookieGenerators.Create(NetnsCookieGenerators.Default, Environment.ProcessorCount);
         SocketCookies = socketCookies ?? new PerThreadCookieGenerator();
         InitialNamespace = new NetNamespace(this, isInitial: true);
         _ = InitialNamespace.Cookie; // net_ns_init(): init_net takes its cookie before any other namespace exists.
     }
 
-    /// <summary>The initial namespace's cookie with the default namespace generator: init_net's namespace id on the running kernel.</summary>
-    public const ulong InitialNetnsCookie = 3;
+    /// <summary>The initial namespace's cookie with the default namespace generator: init_net's in <see cref="NetnsCookieGenerators.Default"/>.</summary>
+    public static ulong InitialNetnsCookie => NetnsCookieGenerators.InitialCookie(NetnsCookieGenerators.Default);
 
     /// <summary>The generator namespace cookies are drawn from.</summary>
     public ICookieGenerator NetnsCookies { get; }

@@ -114,6 +114,13 @@ public sealed class KernelCookieTests
         }
     }
 
+    [Fact]
+    public void TheRunningKernelsNetnsEra_IsDetected_AndIsNetworkHostsDefault()
+    {
+        LiveKernel.Require();
+        Assert.Equal(PerfKit.Cookies.NetnsCookieGenerators.Default, NetnsCookieDetection.Detect());
+    }
+
     private static ulong NewNamespaceCookie(int cpu) => NetworkNamespaces.RunInNew(() =>
     {
         using var socket = new KernelSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
