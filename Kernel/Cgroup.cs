@@ -70,18 +70,39 @@ public sealed class Cgroup : IDisposable
         _attached.Add((program, type));
     }
 
-    /// <summary>Detaches what was attached, moves this process back where it was, and removes the cgroup.</summary>
+    /// <summary>
+    /// Detaches what was attached, moves this process back where it was, and removes the cgroup: every step is tried
+    /// even if one before it failed (removing the cgroup also drops what could not be detached); then the first
+    /// failure is thrown.
+    /// </summary>
     public void Dispose()
     {
+        var failures = new List<Exception>();
         foreach ((BpfProgram program, BpfAttachType type) in _attached)
         {
-            Invoke(BpfSyscall.ProgDetach, program, type, "BPF_PROG_DETACH");
+            Try(() => Invoke(BpfSyscall.ProgDetach, program, type, "BPF_PROG_DETACH"), failures);
         }
 
         _attached.Clear();
         _fd.Dispose();
-        File.WriteAllText(System.IO.Path.Combine(_original, "cgroup.procs"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Directory.Delete(Path);
+        Try(() => File.WriteAllText(System.IO.Path.Combine(_original, "cgroup.procs"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)), failures);
+        Try(() => Directory.Delete(Path), failures);
+        if (failures.Count > 0)
+        {
+            throw new AggregateException($"Cleaning up cgroup {Path} failed.", failures);
+        }
+    }
+
+    private static void Try(Action step, List<Exception> failures)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception e) when (e is BpfException or IOException or UnauthorizedAccessException)
+        {
+            failures.Add(e);
+        }
     }
 
     private void Invoke(int command, BpfProgram program, BpfAttachType type, string what)
