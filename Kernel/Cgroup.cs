@@ -12,6 +12,7 @@ public sealed class Cgroup : IDisposable
     private readonly string _original;
     private readonly KernelFileDescriptor _fd;
     private readonly List<(BpfProgram Program, BpfAttachType Type)> _attached = [];
+    private bool _disposed;
 
     private Cgroup(string path, string original, KernelFileDescriptor fd)
     {
@@ -41,51 +42,75 @@ public sealed class Cgroup : IDisposable
 
         string original = System.IO.Path.Combine(mount, CurrentCgroup().TrimStart('/'));
         Directory.CreateDirectory(path);
+        bool moved = false;
         try
         {
-            File.WriteAllText(System.IO.Path.Combine(path, "cgroup.procs"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            MoveThisProcessTo(path);
+            moved = true;
             int fd = LibC.Open(path, LibC.OpenReadOnlyCloseOnExec);
-            if (fd < 0)
-            {
-                Errno errno = LibC.LastErrno;
-                File.WriteAllText(System.IO.Path.Combine(original, "cgroup.procs"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                throw new BpfException($"open({path})", errno);
-            }
-
-            return new Cgroup(path, original, new KernelFileDescriptor(fd));
+            return fd >= 0 ? new Cgroup(path, original, new KernelFileDescriptor(fd)) : throw new BpfException($"open({path})", LibC.LastErrno);
         }
         catch
         {
-            Directory.Delete(path);
+            // Undo what was done, whatever fails in undoing it: the original failure is the one to report.
+            var ignored = new List<Exception>();
+            if (moved)
+            {
+                Try(() => MoveThisProcessTo(original), ignored);
+            }
+
+            Try(() => Directory.Delete(path), ignored);
             throw;
         }
     }
 
-    /// <summary>Attaches <paramref name="program"/> to this cgroup's <paramref name="type"/> hook (BPF_PROG_ATTACH, allowing others beside it); detached on dispose.</summary>
+    /// <summary>
+    /// Attaches <paramref name="program"/> to this cgroup's <paramref name="type"/> hook (BPF_PROG_ATTACH, allowing
+    /// others beside it); detached on dispose, which holds the program's descriptor open until then.
+    /// </summary>
     /// <exception cref="BpfException">The kernel refused.</exception>
     public void Attach(BpfProgram program, BpfAttachType type)
     {
         ArgumentNullException.ThrowIfNull(program);
-        Invoke(BpfSyscall.ProgAttach, program, type, "BPF_PROG_ATTACH");
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        bool held = false;
+        program.Handle.DangerousAddRef(ref held); // released after the detach, so disposing the program first cannot leak the attachment
+        try
+        {
+            Invoke(BpfSyscall.ProgAttach, program, type, "BPF_PROG_ATTACH");
+        }
+        catch
+        {
+            program.Handle.DangerousRelease();
+            throw;
+        }
+
         _attached.Add((program, type));
     }
 
     /// <summary>
     /// Detaches what was attached, moves this process back where it was, and removes the cgroup: every step is tried
-    /// even if one before it failed (removing the cgroup also drops what could not be detached); then the first
-    /// failure is thrown.
+    /// even if one before it failed (removing the cgroup also drops what could not be detached); then the failures
+    /// are thrown together as an <see cref="AggregateException"/>.
     /// </summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         var failures = new List<Exception>();
         foreach ((BpfProgram program, BpfAttachType type) in _attached)
         {
             Try(() => Invoke(BpfSyscall.ProgDetach, program, type, "BPF_PROG_DETACH"), failures);
+            program.Handle.DangerousRelease();
         }
 
         _attached.Clear();
         _fd.Dispose();
-        Try(() => File.WriteAllText(System.IO.Path.Combine(_original, "cgroup.procs"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)), failures);
+        Try(() => MoveThisProcessTo(_original), failures);
         Try(() => Directory.Delete(Path), failures);
         if (failures.Count > 0)
         {
@@ -99,11 +124,16 @@ public sealed class Cgroup : IDisposable
         {
             step();
         }
-        catch (Exception e) when (e is BpfException or IOException or UnauthorizedAccessException)
+#pragma warning disable CA1031 // every failure is collected and reported by the caller; none may stop the cleanup
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             failures.Add(e);
         }
     }
+
+    private static void MoveThisProcessTo(string cgroup) =>
+        File.WriteAllText(System.IO.Path.Combine(cgroup, "cgroup.procs"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private void Invoke(int command, BpfProgram program, BpfAttachType type, string what)
     {

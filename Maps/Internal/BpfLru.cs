@@ -416,7 +416,7 @@ internal sealed partial class BpfLru<TKey, TValue>
             return false;
         }
 
-        EvictedUnsynchronized++; // a plain count: exact for one thread (the planner), a lower bound under concurrency
+        _evicted.Value++; // a plain count on a line of its own: exact for one thread (the planner), a lower bound under concurrency
         return true;
     }
 
@@ -425,7 +425,10 @@ internal sealed partial class BpfLru<TKey, TValue>
     /// map (the planner reads it after every step, where summing <see cref="Statistics"/> over thousands of CPUs
     /// would cost more than the step); under concurrency increments can be lost, so use <see cref="Statistics"/>.
     /// </summary>
-    public long EvictedUnsynchronized { get; private set; }
+    public long EvictedUnsynchronized => _evicted.Value;
+
+    // Padded: evictions write it, and it must not share a line with the fields every pop and push reads.
+    private PaddedCounter _evicted;
 
     /// <summary>
     /// bpf_lru_node_set_ref: write only when clear, so a hot entry's cache line is not dirtied on every lookup. A plain

@@ -118,10 +118,11 @@ public static class LruPlanner
                     }
 
                     break;
-                case PlanOperation.Write:
-                    accesses += first[i] ? 0 : 1;
+                case PlanOperation.Write or PlanOperation.Refresh:
+                    bool counted = workload.Operations[i] == PlanOperation.Write && !first[i];
+                    accesses += counted ? 1 : 0;
                     bool present = map.TryPeek(key, out _);
-                    if (present)
+                    if (present && counted)
                     {
                         hits++;
                     }
@@ -144,7 +145,9 @@ public static class LruPlanner
             long evicted = map.EvictedUnsynchronized - evictionsBefore;
             if (evicted > 0)
             {
-                live -= evicted;
+                // Exact again from the map: an update can evict the very key it writes (it takes a node first), which
+                // the bookkeeping above cannot see. Only eviction steps pay for the count (a slot per CPU).
+                live = map.Count;
                 firstFill ??= (double)liveBefore / capacity;
                 if (liveBefore < capacity)
                 {
@@ -158,8 +161,10 @@ public static class LruPlanner
     }
 
     /// <summary>
-    /// The smallest max_entries from <paramref name="min"/> to <paramref name="max"/> that meets <paramref name="target"/>,
-    /// by bisection (a larger map never does worse on these measures), or null if even <paramref name="max"/> does not.
+    /// A size from <paramref name="min"/> to <paramref name="max"/> that meets <paramref name="target"/>, found by
+    /// bisection, which assumes that a larger map does no worse: true of the trend, not always of neighbouring sizes
+    /// (batched refills and second-chance rotation make the curve slightly uneven), so check sizes near the answer
+    /// when it matters. Null if even <paramref name="max"/> does not meet the target.
     /// </summary>
     public static (int Size, PlanResult Result)? SmallestSize(PlanWorkload workload, PlanConfiguration configuration, int cpus, PlanTarget target,
         int min, int max, CpuRule rule = CpuRule.ByFlow, Action<PlanResult>? progress = null)

@@ -11,6 +11,9 @@ public enum PlanOperation : byte
 
     /// <summary>A delete: a flow or session that ended.</summary>
     Delete = 2,
+
+    /// <summary>A write right after a lookup of the same key (a timestamp refresh): an update, not counted as an access.</summary>
+    Refresh = 3,
 }
 
 /// <summary>
@@ -134,8 +137,8 @@ public sealed class PlanWorkload
     }
 
     /// <summary>
-    /// Session affinity: <paramref name="clients"/> clients, each connecting in bursts of accesses to its own entry
-    /// (Zipf(0.8) popularity), the entry rewritten on every connect as Cilium refreshes its timestamp.
+    /// Session affinity: <paramref name="clients"/> clients connecting with Zipf(0.8) popularity, each connect a lookup
+    /// of the client's entry followed by a refresh of its timestamp, as Cilium's hook does.
     /// </summary>
     public static PlanWorkload SessionAffinity(int steps, int clients, int seed = 1)
     {
@@ -143,7 +146,7 @@ public sealed class PlanWorkload
         var ops = new PlanOperation[steps];
         for (int i = 0; i < steps; i++)
         {
-            ops[i] = i % 2 == 0 ? PlanOperation.Access : PlanOperation.Write;
+            ops[i] = i % 2 == 0 ? PlanOperation.Access : PlanOperation.Refresh;
         }
 
         long[] keys = popular.Keys;
