@@ -88,27 +88,22 @@ public sealed partial class HashMap<TKey, TValue>
         }
 
         TValue created = valueFactory(key, factoryArgument);
-        uint hash = _reader.HashOf(key);
-        int bucket = _table.BucketOf(hash);
-        _table.LockBucket(bucket);
-        try
+        while (true)
         {
-            // Under the lock, the key is either there (another thread won: its value) or added now (ours).
-            int n = _table.FindLocked(key, hash);
-            if (n >= 0)
+            // NoExist decides under the bucket lock: the key is added now (ours) or another thread added it (its value).
+            MapResult result = Update(key, created, UpdateFlags.NoExist);
+            MapSurface.ThrowIfNoRoom(result);
+            if (result == MapResult.Ok)
             {
-                return _table.Nodes[n].Value;
+                return created;
             }
 
-            int fresh = _free.Pop();
-            MapSurface.ThrowIfNoRoom(fresh < 0 ? MapResult.MapFull : MapResult.Ok);
-            _table.WriteEntry(fresh, hash, key, created);
-            _table.LinkHead(fresh, bucket);
-            return created;
-        }
-        finally
-        {
-            _table.UnlockBucket(bucket);
+            if (TryLookup(key, out existing))
+            {
+                return existing;
+            }
+
+            // Deleted between the two: try again.
         }
     }
 

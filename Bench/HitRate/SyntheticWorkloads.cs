@@ -1,5 +1,6 @@
 using System.Globalization;
 using PerfKit.Bench.Infrastructure;
+using PerfKit.Maps.Planning;
 
 namespace PerfKit.Bench.HitRate;
 

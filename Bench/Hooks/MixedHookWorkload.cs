@@ -1,6 +1,7 @@
 using PerfKit.Bench.Infrastructure;
 using PerfKit.Hooks;
 using PerfKit.Hooks.Tables;
+using PerfKit.Maps.Planning;
 
 namespace PerfKit.Bench.Hooks;
 

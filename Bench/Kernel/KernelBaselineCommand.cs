@@ -8,6 +8,7 @@ using PerfKit.Bench.Results;
 using PerfKit.Conformance;
 using PerfKit.Kernel;
 using PerfKit.Maps;
+using PerfKit.Maps.Planning;
 
 namespace PerfKit.Bench.Kernel;
 

@@ -4,6 +4,7 @@ using PerfKit.Bench.Kernel;
 using PerfKit.Conformance;
 using PerfKit.Maps;
 using PerfKit.Bench.Runs;
+using PerfKit.Maps.Planning;
 
 namespace PerfKit.Bench.Maps;
 

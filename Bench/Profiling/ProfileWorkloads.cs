@@ -5,6 +5,7 @@ using PerfKit.Bench.Maps;
 using PerfKit.Cookies;
 using PerfKit.Hooks;
 using PerfKit.Maps;
+using PerfKit.Maps.Planning;
 
 namespace PerfKit.Bench.Profiling;
 

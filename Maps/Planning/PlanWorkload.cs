@@ -54,8 +54,10 @@ public sealed class PlanWorkload
     /// <summary>Steps.</summary>
     public int Length => Keys.Length;
 
-    /// <summary>Distinct keys the stream touches.</summary>
-    public int DistinctKeys => Keys.Distinct().Count();
+    /// <summary>Distinct keys the stream touches: its first references.</summary>
+    public int DistinctKeys => _distinctKeys ??= FirstReferences.Count(first => first);
+
+    private int? _distinctKeys;
 
     /// <summary>For each step, whether it is the first to name its key: a miss no map size avoids (a compulsory miss).</summary>
     public bool[] FirstReferences => _firstReferences ??= FindFirstReferences(Keys);
@@ -77,20 +79,11 @@ public sealed class PlanWorkload
     /// <summary>Accesses of <paramref name="keySpace"/> keys drawn with Zipf probabilities P(k) ∝ 1/(k+1)^<paramref name="skew"/>.</summary>
     public static PlanWorkload Zipf(int steps, int keySpace, double skew, int seed = 1)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(keySpace, 1);
-        var cdf = new double[keySpace];
-        double sum = 0;
-        for (int k = 0; k < keySpace; k++)
-        {
-            cdf[k] = sum += 1.0 / Math.Pow(k + 1, skew);
-        }
-
-        var random = new Random(seed);
+        var sampler = new ZipfSampler(keySpace, skew, seed);
         var keys = new long[steps];
         for (int i = 0; i < steps; i++)
         {
-            int index = Array.BinarySearch(cdf, random.NextDouble() * sum);
-            keys[i] = Math.Min(index >= 0 ? index : ~index, keySpace - 1);
+            keys[i] = sampler.Next();
         }
 
         return new PlanWorkload(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"zipf-{skew}"), keys, new PlanOperation[steps]);

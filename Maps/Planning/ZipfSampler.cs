@@ -1,4 +1,4 @@
-namespace PerfKit.Bench.Infrastructure;
+namespace PerfKit.Maps.Planning;
 
 /// <summary>
 /// Draws keys 0..n−1 with Zipf probabilities P(k) ∝ 1/(k+1)^s by inverting the cumulative distribution
